@@ -1,0 +1,40 @@
+# Roundtable: `make run` serves the demo on 127.0.0.1:$(PORT); `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install system-deps lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[postgres,test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Serve the embedded-SQLite service with the demo roundtable in it.
+run: install
+	$(BIN)/roundtable db upgrade
+	$(BIN)/roundtable seed-demo
+	$(BIN)/roundtable run --host 127.0.0.1 --port $(PORT)
+
+## Install what the tests need from Debian (PostgreSQL server, Chromium) when it is missing.
+system-deps:
+	bash .ci/system-deps
+
+lint: install
+	$(BIN)/ruff check .
+
+## The whole suite, once on SQLite and once on a PostgreSQL server the suite starts itself.
+test: install system-deps lint
+	ROUNDTABLE_TEST_DATABASE=sqlite $(BIN)/python -m pytest
+	ROUNDTABLE_TEST_DATABASE=postgresql $(BIN)/python -m pytest
+
+bench: install system-deps
+	$(BIN)/python bench/signup_load.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,81 @@
+"""Roundtable: event registration for small, invitation-style leadership roundtables."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from roundtable.config import load_config
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def resource_dir(name: str) -> Path:
+    """Return a shipped folder: inside the package when installed, beside it in a checkout."""
+    inside = _PACKAGE / name
+    return inside if inside.is_dir() else _PACKAGE.parent / name
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create and configure the Roundtable application."""
+    app = Flask(
+        __name__,
+        instance_path=(config or {}).get("INSTANCE_PATH"),
+        instance_relative_config=True,
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
+    )
+    load_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    logging.getLogger(__name__).debug("app created")
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension singletons to ``app``."""
+    from roundtable.extensions import bootstrap, configure_sqlite, csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register one blueprint per audience."""
+    from roundtable.public.views import bp as public_bp
+
+    app.register_blueprint(public_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Register the friendly error pages and the DomainError handler."""
+    from roundtable.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Register the filters templates use to show times and statuses."""
+    from roundtable import display
+
+    display.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the project's commands to ``app.cli`` (the ``roundtable`` script shares them)."""
+    from roundtable.cli import commands
+
+    for command in commands:
+        app.cli.add_command(command)

@@ -1,0 +1,59 @@
+"""The ``roundtable`` console script: Flask's commands plus the project's own, as thin wrappers."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+
+from roundtable import demo, events, export
+from roundtable.errors import NotFound
+from roundtable.extensions import db
+from roundtable.models import utcnow
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Add the demo roundtable (idempotent)."""
+    event, created = demo.ensure_demo_event(db.session, utcnow())
+    db.session.commit()
+    state = "added" if created else "already present"
+    click.echo(f"Demo roundtable {state}: /events/{event.slug}")
+
+
+@click.command("export")
+@click.argument("slug")
+@with_appcontext
+def export_command(slug: str) -> None:
+    """Write the registrations of the event SLUG as CSV to standard output."""
+    try:
+        event = events.by_slug(db.session, slug, include_drafts=True)
+    except NotFound:
+        click.echo(f"No event with the slug {slug!r}.", err=True)
+        sys.exit(1)
+    buffer = io.StringIO()
+    export.write_csv(db.session, event, buffer)
+    click.echo(buffer.getvalue(), nl=False)
+
+
+commands = [seed_demo_command, export_command]
+
+
+def _create_app() -> object:
+    from roundtable import create_app
+
+    return create_app()
+
+
+cli = FlaskGroup(
+    create_app=_create_app,
+    help="Roundtable: event registration for leadership roundtables.",
+)
+
+
+def main() -> None:
+    """Run the ``roundtable`` command."""
+    cli.main(prog_name="roundtable")

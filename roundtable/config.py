@@ -1,0 +1,120 @@
+"""Default settings and validation of the ``ROUNDTABLE_*`` environment settings."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Flask
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PREFIX = "ROUNDTABLE"
+
+
+class ConfigError(RuntimeError):
+    """A setting has a value the application cannot start with."""
+
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(f"{PREFIX}_{name}: {problem}")
+        self.name = name
+
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": None,  # None: a SQLite file in the instance folder
+    "SQLITE_BUSY_TIMEOUT_MS": 30_000,
+    "SEATING_LOCKS": True,  # test-only switch: False lets the concurrency tests prove they can fail
+    "SEATING_TEST_DELAY_MS": 0,  # test-only: a pause between the seat check and the write
+    "BASE_URL": "http://127.0.0.1:5000",
+    "MAIL_FROM": "Roundtable <roundtable@localhost>",
+    "SMTP_URL": None,
+    "DEFAULT_TIMEZONE": "Europe/London",
+    "BOOTSTRAP_SERVE_LOCAL": True,
+    "BOOTSTRAP_BOOTSWATCH_THEME": None,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+}
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Load defaults, the instance config.py, ROUNDTABLE_* variables, then ``overrides``."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env(PREFIX)
+    if overrides:
+        app.config.update(overrides)
+    _finish(app)
+
+
+def _finish(app: Flask) -> None:
+    """Derive the extension settings and fail on a value the app cannot use."""
+    cfg = app.config
+    cfg["SQLALCHEMY_DATABASE_URI"] = _database_uri(app)
+    cfg["SECRET_KEY"] = cfg.get("SECRET_KEY") or _instance_secret_key(app)
+    if not isinstance(cfg["SECRET_KEY"], str) or len(cfg["SECRET_KEY"]) < 16:
+        raise ConfigError("SECRET_KEY", "must be a string of at least 16 characters")
+    for name in ("SQLITE_BUSY_TIMEOUT_MS", "SEATING_TEST_DELAY_MS"):
+        if not isinstance(cfg[name], int) or isinstance(cfg[name], bool) or cfg[name] < 0:
+            raise ConfigError(name, f"must be a whole number of milliseconds, got {cfg[name]!r}")
+    for name in ("SEATING_LOCKS", "RATELIMIT_ENABLED"):
+        if not isinstance(cfg[name], bool):
+            raise ConfigError(name, f"must be true or false, got {cfg[name]!r}")
+    if not str(cfg["BASE_URL"]).startswith(("http://", "https://")):
+        raise ConfigError("BASE_URL", "must start with http:// or https://")
+    try:
+        ZoneInfo(str(cfg["DEFAULT_TIMEZONE"]))
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(
+            "DEFAULT_TIMEZONE", "must be an IANA time zone such as Europe/Berlin"
+        ) from exc
+
+
+def _database_uri(app: Flask) -> str:
+    """Return the SQLAlchemy URL from DATABASE_URL, defaulting to SQLite in the instance folder."""
+    raw = app.config.get("DATABASE_URL")
+    if raw is None or raw == "":
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{Path(app.instance_path) / 'roundtable.sqlite'}"
+    text = str(raw)
+    if text.startswith("postgres://"):  # the form many hosting platforms hand out
+        text = "postgresql://" + text.removeprefix("postgres://")
+    try:
+        url = make_url(text)
+    except ArgumentError as exc:
+        raise ConfigError("DATABASE_URL", f"is not a database URL: {exc}") from exc
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(
+            "DATABASE_URL",
+            "must be sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/DB, "
+            f"got the {url.get_backend_name()!r} backend",
+        )
+    if url.get_backend_name() == "postgresql":
+        if url.drivername not in ("postgresql", "postgresql+psycopg"):
+            raise ConfigError("DATABASE_URL", "PostgreSQL URLs must use postgresql+psycopg://")
+        url = url.set(drivername="postgresql+psycopg")
+    return url.render_as_string(hide_password=False)
+
+
+def _instance_secret_key(app: Flask) -> str:
+    """Return the key kept in the instance folder, generating it on first start."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"secret_key.{secrets.token_hex(8)}.tmp")
+        tmp.write_text(secrets.token_urlsafe(48), encoding="ascii")
+        tmp.chmod(0o600)
+        try:
+            os.link(tmp, path)  # atomic: of two first starts, one key wins and both read it
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text(encoding="ascii").strip()

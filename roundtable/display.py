@@ -1,0 +1,59 @@
+"""Formatting of times and statuses for pages, mail and exports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from markupsafe import Markup, escape
+
+from roundtable.models import Event, EventFormat, RegistrationStatus
+from roundtable.seniority import Seniority
+
+STATUS_LABELS = {
+    RegistrationStatus.CONFIRMED: "Confirmed: you have a seat",
+    RegistrationStatus.WAITLISTED: "On the waiting list",
+    RegistrationStatus.PENDING_REVIEW: "Awaiting an organizer's review",
+    RegistrationStatus.DECLINED: "Not accepted",
+    RegistrationStatus.CANCELLED: "Cancelled",
+}
+
+FORMAT_LABELS = {EventFormat.ONLINE: "Online", EventFormat.IN_PERSON: "In person"}
+
+
+def local(event: Event, instant: datetime) -> datetime:
+    """Return ``instant`` in the event's own time zone."""
+    return instant.astimezone(ZoneInfo(event.timezone))
+
+
+def event_when(event: Event) -> str:
+    """Return the event's date and time range in its own zone, zone named, e.g. for a list."""
+    start, end = local(event, event.starts_at), local(event, event.ends_at)
+    day = f"{start:%A} {start.day} {start:%B %Y}"
+    if start.date() == end.date():
+        times = f"{start:%H:%M}–{end:%H:%M}"
+    else:
+        times = f"{start:%H:%M} – {end:%A} {end.day} {end:%B} {end:%H:%M}"
+    return f"{day}, {times} {start.tzname()} ({event.timezone})"
+
+
+def duration_minutes(event: Event) -> int:
+    """Return the event's length in whole minutes."""
+    return int((event.ends_at - event.starts_at).total_seconds() // 60)
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Return plain text as escaped HTML paragraphs, split on blank lines."""
+    blocks = [b.strip() for b in (text or "").replace("\r\n", "\n").split("\n\n") if b.strip()]
+    return Markup("".join(f"<p>{escape(b)}</p>".replace("\n", "<br>") for b in blocks))
+
+
+def register(app: Flask) -> None:
+    """Expose the helpers to templates."""
+    app.add_template_filter(event_when, "event_when")
+    app.add_template_filter(duration_minutes, "duration_minutes")
+    app.add_template_filter(paragraphs, "paragraphs")
+    app.add_template_global(STATUS_LABELS, "STATUS_LABELS")
+    app.add_template_global(FORMAT_LABELS, "FORMAT_LABELS")
+    app.add_template_filter(lambda v: Seniority(v).label if v else "", "seniority_label")

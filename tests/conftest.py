@@ -1,0 +1,218 @@
+"""Fixtures: an app on SQLite or PostgreSQL (ROUNDTABLE_TEST_DATABASE), clients, factories."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from roundtable import create_app
+from roundtable.extensions import db
+from roundtable.models import (
+    ApprovalMode,
+    Event,
+    EventFormat,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+)
+from roundtable.seniority import Seniority
+
+from servers import postgres_server
+
+DATABASE = os.environ.get("ROUNDTABLE_TEST_DATABASE", "sqlite")
+if DATABASE not in ("sqlite", "postgresql"):
+    raise pytest.UsageError("ROUNDTABLE_TEST_DATABASE must be sqlite or postgresql")
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+SECRET = "test-secret-key-not-for-production"
+
+
+def pytest_report_header() -> str:
+    return f"roundtable database: {DATABASE}"
+
+
+def base_config(database_url: str, **overrides: Any) -> dict[str, Any]:
+    """Return the settings every test app starts from."""
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": SECRET,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Yield a database URL whose schema was built by the Alembic migrations, once a session."""
+    if DATABASE == "postgresql":
+        with postgres_server() as url:
+            _migrate(url)
+            yield url
+    else:
+        path = tmp_path_factory.mktemp("template") / "template.sqlite"
+        url = f"sqlite:///{path}"
+        _migrate(url)
+        yield url
+
+
+def _migrate(url: str) -> None:
+    app = create_app(base_config(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
+    """Yield a database with the migrated schema and no rows, private to this test."""
+    if DATABASE == "sqlite":
+        path = tmp_path / "roundtable.sqlite"
+        shutil.copyfile(database_template.removeprefix("sqlite:///"), path)
+        yield f"sqlite:///{path}"
+        return
+    yield database_template
+    app = create_app(base_config(database_template))
+    with app.app_context():
+        tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+        with db.engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
+    """Return a callable that builds an app on this test's database with extra settings."""
+    apps: list[Flask] = []
+
+    def build(**overrides: Any) -> Flask:
+        app = create_app(base_config(database_url, **overrides))
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
+    """Yield the app with an application context pushed."""
+    application = make_app()
+    with application.app_context():
+        yield application
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def now() -> datetime:
+    """Return the fixed instant domain tests run at."""
+    return NOW
+
+
+@pytest.fixture
+def make_event(app: Flask) -> Callable[..., Event]:
+    """Return a callable that stores an event (published, in ten days, 20 seats) and returns it."""
+    counter = iter(range(1, 10_000))
+
+    def build(**overrides: Any) -> Event:
+        n = next(counter)
+        starts_at = overrides.pop("starts_at", datetime.now(UTC) + timedelta(days=10))
+        fields: dict[str, Any] = {
+            "slug": f"roundtable-{n}",
+            "title": f"Leadership roundtable {n}",
+            "summary": "A short summary.",
+            "description": "What we will talk about.\n\nAnd how.",
+            "host": "The Host",
+            "format": EventFormat.ONLINE,
+            "join_url": "https://meet.example.org/room",
+            "starts_at": starts_at,
+            "ends_at": starts_at + timedelta(hours=1),
+            "timezone": "Europe/Berlin",
+            "capacity": 20,
+            "minimum_level": Seniority.DIRECTOR,
+            "approval_mode": ApprovalMode.AUTO,
+            "status": EventStatus.PUBLISHED,
+        }
+        fields.update(overrides)
+        event = Event(**fields)
+        db.session.add(event)
+        db.session.commit()
+        return event
+
+    return build
+
+
+@pytest.fixture
+def make_registration(app: Flask) -> Callable[..., Registration]:
+    """Return a callable that stores a registration directly (no seating rules) and returns it."""
+    counter = iter(range(1, 100_000))
+
+    def build(event: Event, **overrides: Any) -> Registration:
+        n = next(counter)
+        fields: dict[str, Any] = {
+            "event_id": event.id,
+            "name": f"Person {n}",
+            "email": f"person{n}@example.com",
+            "company": f"Company {n}",
+            "company_key": f"example{n}.com",
+            "job_title": "Director of Engineering",
+            "seniority": Seniority.DIRECTOR,
+            "status": RegistrationStatus.CONFIRMED,
+            "eligibility_outcome": "eligible",
+            "eligibility_reasons": [],
+        }
+        fields.update(overrides)
+        registration = Registration(**fields)
+        db.session.add(registration)
+        db.session.commit()
+        return registration
+
+    return build
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], Any]:
+    """Return a context manager factory that records the SQL statements run inside it."""
+    import contextlib
+
+    from sqlalchemy import event as sa_event
+
+    @contextlib.contextmanager
+    def counting() -> Iterator[list[str]]:
+        statements: list[str] = []
+
+        def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK")):
+                statements.append(statement)
+
+        sa_event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            sa_event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting

@@ -40,7 +40,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension singletons to ``app``."""
-    from roundtable.extensions import bootstrap, configure_sqlite, csrf, db, limiter, migrate
+    from roundtable import sqlite
+    from roundtable.extensions import bootstrap, csrf, db, limiter, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")))
@@ -49,14 +50,22 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+            sqlite.configure(
+                db.engine,
+                app.config["SQLITE_BUSY_TIMEOUT_MS"],
+                transactions=app.config["SEATING_LOCKS"],
+            )
 
 
 def register_blueprints(app: Flask) -> None:
     """Register one blueprint per audience."""
+    from roundtable.feeds.views import bp as feeds_bp
     from roundtable.public.views import bp as public_bp
+    from roundtable.signup.views import bp as signup_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(signup_bp)
+    app.register_blueprint(feeds_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

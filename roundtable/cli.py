@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import sys
+import time
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from roundtable import demo, events, export
+from roundtable import demo, events, export, mail, outbox
 from roundtable.errors import NotFound
 from roundtable.extensions import db
 from roundtable.models import utcnow
@@ -39,7 +40,29 @@ def export_command(slug: str) -> None:
     click.echo(buffer.getvalue(), nl=False)
 
 
-commands = [seed_demo_command, export_command]
+@click.command("send-mail")
+@click.option("--watch", is_flag=True, help="Keep delivering; poll every --interval seconds.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between polls.")
+@with_appcontext
+def send_mail_command(watch: bool, interval: float) -> None:
+    """Deliver the mail that is due (once, or continuously with --watch)."""
+    send = mail.transport()
+    while True:
+        counts = outbox.deliver_due(
+            db.session,
+            utcnow,
+            lambda message: mail.compose(db.session, message, utcnow()),
+            send,
+            outbox.DeliveryPolicy(),
+        )
+        if not watch or any(counts.values()):
+            click.echo(", ".join(f"{n} {state}" for state, n in counts.items()))
+        if not watch:
+            return
+        time.sleep(interval)
+
+
+commands = [seed_demo_command, export_command, send_mail_command]
 
 
 def _create_app() -> object:

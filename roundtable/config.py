@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -69,6 +70,15 @@ def _finish(app: Flask) -> None:
             raise ConfigError(name, f"must be true or false, got {cfg[name]!r}")
     if not str(cfg["BASE_URL"]).startswith(("http://", "https://")):
         raise ConfigError("BASE_URL", "must start with http:// or https://")
+    if cfg["SMTP_URL"]:
+        from roundtable.mail import SmtpTransport
+
+        try:
+            SmtpTransport(str(cfg["SMTP_URL"]))
+        except ValueError as exc:
+            raise ConfigError("SMTP_URL", str(exc)) from exc
+    if "@" not in parseaddr(str(cfg["MAIL_FROM"]))[1]:
+        raise ConfigError("MAIL_FROM", "must be an address such as 'Roundtable <rt@example.org>'")
     try:
         ZoneInfo(str(cfg["DEFAULT_TIMEZONE"]))
     except (ZoneInfoNotFoundError, ValueError) as exc:

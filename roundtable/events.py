@@ -49,6 +49,15 @@ def listing(session: Session, event: Event) -> Listing:
     return Listing(event, seating.confirmed_counts(session, [event.id])[event.id])
 
 
+def page_context(session: Session, event: Event, now: datetime) -> dict[str, object]:
+    """Return what an event's public page shows: seat figures and whether it is past or open."""
+    return {
+        "listing": listing(session, event),
+        "is_past": is_past(event, now),
+        "is_open": is_open_for_registration(event, now),
+    }
+
+
 def is_past(event: Event, now: datetime) -> bool:
     """Return True once the event has ended."""
     return event.ends_at <= now

@@ -1,13 +1,83 @@
-"""Seat allocation, cancellation and waiting-list promotion: one transaction, no Flask imports."""
+"""Seat allocation, cancellation and waiting-list promotion: one transaction, no Flask imports.
+
+Every change that can give or free a seat starts with ``lock_event``, which serialises the
+event's seat changes: ``SELECT ... FOR UPDATE`` on the event row on PostgreSQL (so several app
+processes queue on the row), and a transaction begun with ``BEGIN IMMEDIATE`` on SQLite (so the
+write lock is taken before the seat count is read). Counting and writing then happen inside that
+lock, so the number of confirmed registrations never exceeds the capacity, and every path that
+frees a seat calls ``promote`` before the transaction ends, so no seat stays empty while someone
+who fits is waiting.
+"""
 
 from __future__ import annotations
 
+import re
+import time
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from roundtable import outbox
+from roundtable.errors import CapacityBelowConfirmed, InvalidTransition, NotFound
 from roundtable.models import Event, Registration, RegistrationStatus
+from roundtable.sqlite import begin_write
+
+FREE_MAIL_DOMAINS = frozenset(
+    """gmail.com googlemail.com outlook.com hotmail.com hotmail.co.uk live.com msn.com yahoo.com
+    yahoo.co.uk ymail.com icloud.com me.com mac.com aol.com proton.me protonmail.com pm.me
+    gmx.de gmx.net gmx.com web.de t-online.de mail.com zoho.com yandex.com yandex.ru
+    fastmail.com hey.com orange.fr free.fr laposte.net wanadoo.fr libero.it qq.com 163.com
+    naver.com""".split()
+)
+_COMPANY_SUFFIXES = re.compile(
+    r"\b(inc|incorporated|llc|ltd|limited|plc|gmbh|ag|sa|sas|sarl|bv|nv|corp|corporation|co|"
+    r"company|group|holdings?)\b\.?"
+)
+
+
+@dataclass(frozen=True)
+class SeatingOptions:
+    """How seat changes are guarded; the switches exist for the concurrency tests' control run."""
+
+    locking: bool = True
+    test_delay_ms: int = 0
+
+
+def company_key(email: str | None, company: str | None) -> str | None:
+    """Return the key room balance groups by: the email domain, else the normalised company."""
+    domain = (email or "").rpartition("@")[2].lower()
+    if domain and domain not in FREE_MAIL_DOMAINS:
+        return domain
+    name = _COMPANY_SUFFIXES.sub(" ", (company or "").lower())
+    name = re.sub(r"[^\w]+", " ", name).strip()
+    return name or None
+
+
+def lock_event(
+    session: Session,
+    options: SeatingOptions,
+    *,
+    event_id: int | None = None,
+    slug: str | None = None,
+) -> Event:
+    """Load the event (by id or slug) and take the lock that serialises its seat changes.
+
+    On SQLite this must be the first statement of the transaction (see ``begin_write``).
+    """
+    if options.locking:
+        begin_write(session)
+    where = Event.id == event_id if event_id is not None else Event.slug == slug
+    query = select(Event).where(where).execution_options(populate_existing=True)
+    if options.locking and session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    event = session.scalar(query)
+    if event is None:
+        raise NotFound("There is no roundtable at this address.")
+    return event
 
 
 def confirmed_counts(session: Session, event_ids: Iterable[int]) -> dict[int, int]:
@@ -33,6 +103,155 @@ def seats_left(session: Session, event: Event) -> int:
     return max(event.capacity - confirmed_counts(session, [event.id])[event.id], 0)
 
 
+def _confirmed_by_company(session: Session, event_id: int) -> Counter[str]:
+    rows = session.execute(
+        select(Registration.company_key, func.count())
+        .where(
+            Registration.event_id == event_id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.company_key.is_not(None),
+        )
+        .group_by(Registration.company_key)
+    )
+    return Counter({key: n for key, n in rows})
+
+
+def _next_queue_position(session: Session, event_id: int) -> int:
+    top = session.scalar(
+        select(func.max(Registration.queue_position)).where(Registration.event_id == event_id)
+    )
+    return (top or 0) + 1
+
+
+def allocate(
+    session: Session,
+    event: Event,
+    registration: Registration,
+    now: datetime,
+    options: SeatingOptions,
+) -> RegistrationStatus:
+    """Give ``registration`` a free seat, else a place at the end of the waiting list.
+
+    The caller holds ``lock_event``. A company at its cap (room balance) waits with a reason.
+    """
+    confirmed = confirmed_counts(session, [event.id])[event.id]
+    if options.test_delay_ms:
+        time.sleep(options.test_delay_ms / 1000)
+    key = registration.company_key
+    over_cap = (
+        event.company_cap is not None
+        and key is not None
+        and _confirmed_by_company(session, event.id)[key] >= event.company_cap
+    )
+    if confirmed < event.capacity and not over_cap:
+        _confirm(registration, now)
+    else:
+        registration.status = RegistrationStatus.WAITLISTED
+        registration.queue_position = _next_queue_position(session, event.id)
+        registration.status_reason = (
+            f"Room balance: at most {event.company_cap} seats per company, and that many "
+            "colleagues already have one."
+            if over_cap and confirmed < event.capacity
+            else None
+        )
+    session.flush()
+    return registration.status
+
+
+def _confirm(registration: Registration, now: datetime) -> None:
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.confirmed_at = now
+    registration.queue_position = None
+    registration.status_reason = None
+
+
+def promote(session: Session, event: Event, now: datetime) -> list[Registration]:
+    """Confirm the earliest waiting registrations that fit, while seats are free.
+
+    The caller holds ``lock_event``. Each promoted person gets a message in the outbox.
+    """
+    session.flush()
+    free = event.capacity - confirmed_counts(session, [event.id])[event.id]
+    if free <= 0:
+        return []
+    by_company = _confirmed_by_company(session, event.id)
+    waiting = session.scalars(
+        select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+        )
+        .order_by(Registration.queue_position, Registration.id)
+    )
+    promoted: list[Registration] = []
+    for registration in waiting:
+        if free == 0:
+            break
+        key = registration.company_key
+        if event.company_cap is not None and key is not None:
+            if by_company[key] >= event.company_cap:
+                continue
+            by_company[key] += 1
+        _confirm(registration, now)
+        promoted.append(registration)
+        free -= 1
+    session.flush()
+    for registration in promoted:
+        outbox.enqueue(session, "promoted", registration, calendar="REQUEST")
+    return promoted
+
+
+def release(
+    session: Session,
+    event: Event,
+    registration: Registration,
+    now: datetime,
+    status: RegistrationStatus = RegistrationStatus.CANCELLED,
+) -> list[Registration]:
+    """Take ``registration`` out of the room (cancelled or declined) and promote the waiting list.
+
+    Releasing an already cancelled or declined registration changes nothing. The caller holds
+    ``lock_event``. Returns the promoted registrations.
+    """
+    if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.DECLINED):
+        return []
+    registration.status = status
+    registration.queue_position = None
+    if status == RegistrationStatus.CANCELLED:
+        registration.cancelled_at = now
+    session.flush()
+    return promote(session, event, now)
+
+
+def approve(
+    session: Session,
+    event: Event,
+    registration: Registration,
+    now: datetime,
+    options: SeatingOptions,
+) -> RegistrationStatus:
+    """Turn a pending review into a seat or a waiting-list place, atomically."""
+    if registration.status != RegistrationStatus.PENDING_REVIEW:
+        raise InvalidTransition("Only a registration awaiting review can be approved.")
+    return allocate(session, event, registration, now, options)
+
+
+def set_capacity(
+    session: Session, event: Event, capacity: int, now: datetime
+) -> list[Registration]:
+    """Change the capacity; refuse one below the confirmed count; fill any new seats."""
+    confirmed = confirmed_counts(session, [event.id])[event.id]
+    if capacity < confirmed:
+        raise CapacityBelowConfirmed(
+            f"{confirmed} people already have a seat, so the capacity cannot go below {confirmed}. "
+            "Cancel registrations first if the room really is smaller."
+        )
+    if capacity < 1:
+        raise CapacityBelowConfirmed("The capacity must be at least 1.")
+    event.capacity = capacity
+    return promote(session, event, now)
+
+
 def waitlist_positions(session: Session, event_id: int) -> dict[int, int]:
     """Return each waitlisted registration's 1-based position, first come first served."""
     ids = session.scalars(
@@ -44,3 +263,17 @@ def waitlist_positions(session: Session, event_id: int) -> dict[int, int]:
         .order_by(Registration.queue_position, Registration.id)
     )
     return {rid: n for n, rid in enumerate(ids, start=1)}
+
+
+def waitlist_position(session: Session, registration: Registration) -> int | None:
+    """Return the registration's current position on the waiting list, or None."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = session.scalar(
+        select(func.count()).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            Registration.queue_position < registration.queue_position,
+        )
+    )
+    return (ahead or 0) + 1

@@ -41,6 +41,14 @@ def pytest_report_header() -> str:
     return f"roundtable database: {DATABASE}"
 
 
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the developer's own ROUNDTABLE_* settings out of the tests' apps."""
+    for name in list(os.environ):
+        if name.startswith("ROUNDTABLE_") and name != "ROUNDTABLE_TEST_DATABASE":
+            monkeypatch.delenv(name)
+
+
 def base_config(database_url: str, **overrides: Any) -> dict[str, Any]:
     """Return the settings every test app starts from."""
     return {
@@ -216,3 +224,44 @@ def count_queries(app: Flask) -> Callable[[], Any]:
             sa_event.remove(db.engine, "before_cursor_execute", record)
 
     return counting
+
+
+@pytest.fixture
+def smtp() -> Iterator[Any]:
+    """Yield a running real SMTP server that records what it receives."""
+    from servers import SmtpSink
+
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+SIGNUP_FORM = {
+    "name": "Ada Lovelace",
+    "email": "ada@analytical.example",
+    "company": "Analytical Engines",
+    "job_title": "VP Engineering",
+    "seniority": "vp",
+    "discussion_topic": "Review load after AI adoption",
+    "consent": "y",
+}
+
+
+@pytest.fixture
+def sign_up(client: FlaskClient) -> Callable[..., Registration]:
+    """Return a callable that signs up through the web form and returns the registration."""
+    from sqlalchemy import select
+
+    def post(event: Event, **changes: str) -> Registration:
+        data = {**SIGNUP_FORM, **changes}
+        response = client.post(f"/events/{event.slug}/register", data=data)
+        assert response.status_code == 303, response.get_data(as_text=True)[-2000:]
+        db.session.rollback()
+        return db.session.scalars(
+            select(Registration)
+            .where(Registration.event_id == event.id)
+            .order_by(Registration.updated_at.desc(), Registration.id.desc())
+        ).first()
+
+    return post

@@ -13,6 +13,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 
 def free_port() -> int:
@@ -54,9 +55,23 @@ def postgres_server() -> Iterator[str]:
     data, port = root / "data", free_port()
     env = {"PATH": os.environ.get("PATH", ""), "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
     subprocess.run(
-        [bindir / "initdb", "-D", data, "-U", "roundtable", "--auth=trust", "-E", "UTF8",
-         "--no-sync", "--no-instructions"],
-        check=True, capture_output=True, env=env, cwd=root, **run_as,  # type: ignore[arg-type]
+        [
+            bindir / "initdb",
+            "-D",
+            data,
+            "-U",
+            "roundtable",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+            "--no-instructions",
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
+        cwd=root,
+        **run_as,  # type: ignore[arg-type]
     )
     options = (
         f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
@@ -64,7 +79,11 @@ def postgres_server() -> Iterator[str]:
     )
     subprocess.run(
         [bindir / "pg_ctl", "-D", data, "-o", options, "-l", root / "server.log", "-w", "start"],
-        check=True, capture_output=True, env=env, cwd=root, **run_as,  # type: ignore[arg-type]
+        check=True,
+        capture_output=True,
+        env=env,
+        cwd=root,
+        **run_as,  # type: ignore[arg-type]
     )
     try:
         import psycopg
@@ -78,7 +97,112 @@ def postgres_server() -> Iterator[str]:
     finally:
         subprocess.run(
             [bindir / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"],
-            capture_output=True, env=env, cwd=root, **run_as,  # type: ignore[arg-type]
+            capture_output=True,
+            env=env,
+            cwd=root,
+            **run_as,  # type: ignore[arg-type]
         )
         time.sleep(0.1)
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def gunicorn_server(settings: dict[str, str], workers: int = 4) -> Iterator[str]:
+    """Serve the app with gunicorn on 127.0.0.1 and yield its base URL.
+
+    ``settings`` are ROUNDTABLE_* variables without the prefix.
+    """
+    import sys
+    import urllib.request
+
+    port = free_port()
+    env = {"PATH": os.environ.get("PATH", ""), "LC_ALL": "C.UTF-8"}
+    env.update({f"ROUNDTABLE_{k}": v for k, v in settings.items()})
+    workdir = Path(tempfile.mkdtemp(prefix="roundtable-gunicorn-"))
+    log = open(workdir / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--graceful-timeout",
+            "3",
+            "--timeout",
+            "60",
+            "--backlog",
+            "512",
+            "roundtable:create_app()",
+        ],
+        env=env,
+        cwd=workdir,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    "gunicorn did not start:\n" + (workdir / "gunicorn.log").read_text()[-3000:]
+                )
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+class SmtpSink:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives.
+
+    Recipients whose address starts with ``reject`` are refused with a permanent 550.
+    """
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.messages: list[Any] = []
+        self.controller: Any = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address.startswith("reject"):
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None

@@ -40,8 +40,7 @@ def test_export_writes_csv_with_contract_columns(runner, make_event, make_regist
     result = runner.invoke(args=["export", event.slug])
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    for column in ("name", "email", "company", "job_title", "seniority", "status",
-                   "registered_at"):
+    for column in ("name", "email", "company", "job_title", "seniority", "status", "registered_at"):
         assert column in rows[0]
     assert [r["name"] for r in rows] == ["Ada Director", "Bob Waiting"]
     assert rows[0]["status"] == "confirmed" and rows[0]["seniority"] == "director"
@@ -50,7 +49,7 @@ def test_export_writes_csv_with_contract_columns(runner, make_event, make_regist
 
 def test_export_neutralises_spreadsheet_formulas(runner, make_event, make_registration) -> None:
     event = make_event()
-    make_registration(event, name="=HYPERLINK(\"http://evil\")", company="+1", job_title="@SUM")
+    make_registration(event, name='=HYPERLINK("http://evil")', company="+1", job_title="@SUM")
     rows = list(csv.DictReader(io.StringIO(runner.invoke(args=["export", event.slug]).stdout)))
     assert rows[0]["name"].startswith("'=")
     assert rows[0]["company"] == "'+1"

@@ -12,9 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_subpackage_is_listed_in_pyproject() -> None:
-    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
-        "packages"
-    ])
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
     found = {
         ".".join(p.parent.relative_to(ROOT).parts)
         for p in (ROOT / "roundtable").rglob("__init__.py")
@@ -24,13 +24,28 @@ def test_every_subpackage_is_listed_in_pyproject() -> None:
 
 def test_wheel_ships_templates_migrations_and_static(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(tmp_path), str(ROOT)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
     )
     (wheel,) = tmp_path.glob("roundtable-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for expected in ("roundtable/templates/base.html", "roundtable/migrations/env.py",
-                     "roundtable/migrations/alembic.ini", "roundtable/static/roundtable.css"):
+    for expected in (
+        "roundtable/templates/base.html",
+        "roundtable/migrations/env.py",
+        "roundtable/migrations/alembic.ini",
+        "roundtable/static/roundtable.css",
+    ):
         assert expected in names
     assert any(n.startswith("roundtable/migrations/versions/") for n in names)

@@ -66,7 +66,7 @@ def test_event_page_shows_details(client, make_event) -> None:
     assert response.status_code == 200
     assert "Platform leaders" in page
     assert "<p>First part.</p><p>Second &lt;b&gt;part&lt;/b&gt;.</p>" in page
-    assert "Registration is open" in page
+    assert "Request a seat" in page
     assert "meet.example.org" not in page  # the join URL is for confirmed attendees only
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
 
-from roundtable import events
+from roundtable import events, invites
 from roundtable.extensions import db
-from roundtable.models import utcnow
+from roundtable.models import Event, EventFormat, utcnow
+from roundtable.signup.forms import SignupForm
 
 bp = Blueprint("public", __name__)
 
@@ -21,10 +22,22 @@ def list_events() -> str:
 def show_event(slug: str) -> str:
     """Show one roundtable, marked as past or cancelled where it is."""
     event = events.by_slug(db.session, slug)
-    now = utcnow()
     return render_template(
-        "public/event.html",
-        listing=events.listing(db.session, event),
-        is_past=events.is_past(event, now),
-        is_open=events.is_open_for_registration(event, now),
+        "public/event.html", **events.page_context(db.session, event, utcnow()), form=SignupForm()
     )
+
+
+def public_calendar_links(event: Event) -> dict[str, str]:
+    """Return the add-to-calendar links of the public event (no private join details)."""
+    page = url_for("public.show_event", slug=event.slug, _external=True)
+    where = event.location if event.format == EventFormat.IN_PERSON else "Online"
+    details = f"{event.summary}\n\nDetails: {page}"
+    return {
+        "google": invites.google_calendar_url(event, details, where or ""),
+        "outlook": invites.outlook_calendar_url(event, details, where or ""),
+    }
+
+
+@bp.app_context_processor
+def calendar_helpers() -> dict[str, object]:
+    return {"public_calendar_links": public_calendar_links}

@@ -1,0 +1,177 @@
+"""Composing outbox messages from templates and sending them by SMTP or into .eml files."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app, render_template
+from sqlalchemy.orm import Session
+
+from roundtable import display, invites, seating, tokens
+from roundtable.models import Event, EventFormat, OutboxMessage, Registration
+from roundtable.outbox import CALENDAR_STATUS, PermanentFailure, Undeliverable
+
+SUBJECTS = {
+    "confirmed": "Your seat is confirmed: {title}",
+    "waitlisted": "You are on the waiting list: {title}",
+    "pending_review": "We have your request: {title}",
+    "approved": "You are in: {title}",
+    "declined": "About your request for {title}",
+    "promoted": "A seat opened up and it is yours: {title}",
+    "cancelled": "Your registration is cancelled: {title}",
+    "event_changed": "Updated: {title}",
+    "event_cancelled": "Cancelled: {title}",
+    "already_registered": "Your registration for {title}",
+    "manage_link": "Your private link for {title}",
+}
+
+
+def manage_url(registration: Registration) -> str:
+    """Return the absolute private manage link of ``registration``."""
+    if registration.manage_salt is None:
+        raise Undeliverable("the registration was erased")
+    token = tokens.derive(
+        current_app.config["SECRET_KEY"], registration.id, registration.manage_salt
+    )
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/r/{token}"
+
+
+def calendar_links(event: Event, registration: Registration) -> dict[str, str]:
+    """Return the add-to-calendar links of a confirmed attendee."""
+    where = event.join_url if event.format == EventFormat.ONLINE else event.location
+    details = f"{event.summary}\n\nManage your registration: {manage_url(registration)}"
+    return {
+        "google": invites.google_calendar_url(event, details, where or ""),
+        "outlook": invites.outlook_calendar_url(event, details, where or ""),
+    }
+
+
+def invite_ics(
+    event: Event, registration: Registration, method: str, sequence: int, now: datetime
+) -> bytes:
+    """Return the personal invitation of ``registration`` with the given method and sequence."""
+    sender = _sender()
+    return invites.personal_invite(
+        event,
+        invites.Invitee(
+            registration.name or "", registration.email or "", sequence, manage_url(registration)
+        ),
+        method=method,
+        status=CALENDAR_STATUS[method],
+        base_url=current_app.config["BASE_URL"].rstrip("/"),
+        organizer_name=sender[0] or event.host,
+        organizer_email=sender[1],
+        now=now,
+    )
+
+
+def _sender() -> tuple[str, str]:
+    return parseaddr(current_app.config["MAIL_FROM"])
+
+
+def compose(session: Session, message: OutboxMessage, now: datetime) -> EmailMessage:
+    """Render an outbox row into an email with text, HTML and (if any) calendar parts."""
+    registration = session.get(Registration, message.registration_id or 0)
+    if registration is None or registration.email is None or message.recipient is None:
+        raise Undeliverable("the registration was erased")
+    event = session.get(Event, registration.event_id)
+    assert event is not None
+    payload: dict[str, Any] = dict(message.payload or {})
+    context = {
+        "event": event,
+        "registration": registration,
+        "payload": payload,
+        "when": display.event_when(event),
+        "manage_url": manage_url(registration),
+        "event_url": f"{current_app.config['BASE_URL'].rstrip('/')}/events/{event.slug}",
+        "position": seating.waitlist_position(session, registration),
+        "calendar": payload.get("calendar"),
+        "links": calendar_links(event, registration)
+        if payload.get("calendar") == "REQUEST"
+        else None,
+    }
+    email = EmailMessage()
+    email["Subject"] = SUBJECTS[message.kind].format(title=event.title)
+    email["From"] = current_app.config["MAIL_FROM"]
+    email["To"] = message.recipient
+    email["Date"] = format_datetime(now)
+    email["Message-ID"] = make_msgid(idstring=f"rt{message.id}", domain="roundtable.invalid")
+    email["Auto-Submitted"] = "auto-generated"
+    email.set_content(render_template(f"email/{message.kind}.txt", **context))
+    email.add_alternative(render_template(f"email/{message.kind}.html", **context), subtype="html")
+    method = payload.get("calendar")
+    if method:
+        ics = invite_ics(event, registration, method, int(payload["sequence"]), now)
+        email.add_alternative(
+            ics, maintype="text", subtype="calendar", params={"method": method, "charset": "utf-8"}
+        )
+        email.make_mixed()
+        email.add_attachment(ics, maintype="application", subtype="ics", filename="invite.ics")
+    return email
+
+
+class FileTransport:
+    """Write each message as an .eml file (the default when no SMTP server is configured)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def __call__(self, email: EmailMessage) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        (self.directory / f"{stamp}.eml").write_bytes(bytes(email))
+
+
+class SmtpTransport:
+    """Send through an SMTP server given as smtp://, smtp+starttls:// or smtps:// URL."""
+
+    def __init__(self, url: str, timeout: float = 30) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtp+starttls", "smtps") or not parts.hostname:
+            raise ValueError("SMTP_URL must be smtp://, smtp+starttls:// or smtps://HOST[:PORT]")
+        self.scheme = parts.scheme
+        self.host = parts.hostname
+        self.port = parts.port or {"smtp": 25, "smtp+starttls": 587, "smtps": 465}[parts.scheme]
+        self.user = unquote(parts.username) if parts.username else None
+        self.password = unquote(parts.password) if parts.password else None
+        self.timeout = timeout
+
+    def __call__(self, email: EmailMessage) -> None:
+        context = ssl.create_default_context()
+        try:
+            if self.scheme == "smtps":
+                client: smtplib.SMTP = smtplib.SMTP_SSL(
+                    self.host, self.port, timeout=self.timeout, context=context
+                )
+            else:
+                client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            with client:
+                if self.scheme == "smtp+starttls":
+                    client.starttls(context=context)
+                if self.user:
+                    client.login(self.user, self.password or "")
+                client.send_message(email)
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _ in exc.recipients.values()]
+            if all(code >= 500 for code in codes):
+                raise PermanentFailure(f"recipient refused: {exc.recipients}") from exc
+            raise
+        except smtplib.SMTPResponseException as exc:
+            if exc.smtp_code >= 500 and exc.smtp_code != 530:
+                raise PermanentFailure(f"{exc.smtp_code} {exc.smtp_error!r}") from exc
+            raise
+
+
+def transport() -> FileTransport | SmtpTransport:
+    """Return the configured transport: SMTP when SMTP_URL is set, else .eml files."""
+    url = current_app.config.get("SMTP_URL")
+    if url:
+        return SmtpTransport(url)
+    return FileTransport(Path(current_app.instance_path) / "mail")

@@ -1,0 +1,121 @@
+"""A seat is never given twice: real parallel signups through gunicorn and in separate processes.
+
+Each scenario runs against the database of this run (SQLite or PostgreSQL). The control runs
+switch the seat lock off (the test-only ROUNDTABLE_SEATING_LOCKS=false) and inject a delay
+between the seat check and the write: they must oversell, which proves that the checks can fail.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+from sqlalchemy import select
+from storm import mixed_storm
+
+from roundtable.extensions import db
+from roundtable.models import Event, Registration, RegistrationStatus
+
+from conftest import SECRET, base_config
+from servers import gunicorn_server
+
+pytestmark = pytest.mark.slow
+
+SIGNUPS = 200
+CAPACITY = 20
+
+
+def _settings(database_url: str, locks: bool, delay_ms: int) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": SECRET,
+        "WTF_CSRF_ENABLED": "false",
+        "RATELIMIT_ENABLED": "false",
+        "SEATING_LOCKS": "true" if locks else "false",
+        "SEATING_TEST_DELAY_MS": str(delay_ms),
+    }
+
+
+def _post_signup(base: str, slug: str, n: int) -> int:
+    response = requests.post(
+        f"{base}/events/{slug}/register",
+        data={
+            "name": f"Leader {n}",
+            "email": f"leader{n}@company{n}.example",
+            "company": f"Company {n}",
+            "job_title": "VP of Engineering",
+            "seniority": "vp",
+            "consent": "y",
+        },
+        allow_redirects=False,
+        timeout=120,
+    )
+    return response.status_code
+
+
+def _storm(base: str, slug: str) -> Counter[int]:
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        return Counter(pool.map(lambda n: _post_signup(base, slug, n), range(SIGNUPS)))
+
+
+def _rows(event_id: int) -> list[Registration]:
+    db.session.rollback()  # read what the servers committed, not an older snapshot
+    return db.session.scalars(select(Registration).where(Registration.event_id == event_id)).all()
+
+
+def test_200_parallel_signups_fill_exactly_20_seats(database_url, make_event) -> None:
+    event = make_event(capacity=CAPACITY)
+    event_id, slug = event.id, event.slug
+    db.session.commit()
+    with gunicorn_server(_settings(database_url, locks=True, delay_ms=5)) as base:
+        codes = _storm(base, slug)
+    assert codes == Counter({303: SIGNUPS})
+    rows = _rows(event_id)
+    statuses = Counter(r.status for r in rows)
+    assert statuses == {
+        RegistrationStatus.CONFIRMED: CAPACITY,
+        RegistrationStatus.WAITLISTED: SIGNUPS - CAPACITY,
+    }
+    positions = [r.queue_position for r in rows if r.status == RegistrationStatus.WAITLISTED]
+    assert sorted(positions) == list(range(1, SIGNUPS - CAPACITY + 1))
+
+
+def test_control_without_the_lock_oversells(database_url, make_event) -> None:
+    event = make_event(capacity=CAPACITY)
+    event_id, slug = event.id, event.slug
+    db.session.commit()
+    with gunicorn_server(_settings(database_url, locks=False, delay_ms=60)) as base:
+        _storm(base, slug)
+    confirmed = sum(r.status == RegistrationStatus.CONFIRMED for r in _rows(event_id))
+    assert confirmed > CAPACITY, "the unguarded control run should have oversold"
+
+
+def _run_mixed(database_url: str, slug: str, locks: bool) -> None:
+    config = base_config(
+        database_url,
+        SECRET_KEY=SECRET,
+        SEATING_LOCKS=locks,
+        SEATING_TEST_DELAY_MS=0 if locks else 30,
+    )
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(4) as pool:
+        done = pool.starmap(mixed_storm, [(config, slug, w, 30, w) for w in range(4)])
+    assert sum(done) == 120
+
+
+def test_mixed_storm_of_signups_and_cancellations_keeps_the_room_full(
+    database_url, make_event
+) -> None:
+    event = make_event(capacity=5)
+    event_id, slug = event.id, event.slug
+    db.session.commit()
+    _run_mixed(database_url, slug, locks=True)
+    rows = _rows(event_id)
+    confirmed = [r for r in rows if r.status == RegistrationStatus.CONFIRMED]
+    waiting = [r for r in rows if r.status == RegistrationStatus.WAITLISTED]
+    assert len(confirmed) <= 5
+    assert len(confirmed) == 5 or not waiting, "a seat is empty while someone waits"
+    assert db.session.get(Event, event_id).capacity == 5

@@ -1,0 +1,183 @@
+"""Mail: the transactional outbox, delivery to a real SMTP server, retries and failures."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from roundtable import mail, outbox, registrations, seating
+from roundtable.extensions import db
+from roundtable.models import OutboxMessage, OutboxStatus
+from roundtable.seniority import Seniority
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def deliver(send, clock=None, policy=None):
+    clock = clock or Clock()
+    return outbox.deliver_due(
+        db.session,
+        clock,
+        lambda m: mail.compose(db.session, m, clock()),
+        send,
+        policy or outbox.DeliveryPolicy(),
+    )
+
+
+def messages():
+    db.session.rollback()
+    return db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+
+
+def test_confirmed_signup_mail_reaches_a_real_smtp_server(smtp, make_event, sign_up) -> None:
+    event = make_event(
+        title="Platform leaders",
+        timezone="Europe/Berlin",
+        starts_at=datetime(2030, 3, 5, 17, 0, tzinfo=UTC),
+    )
+    sign_up(event)
+    counts = deliver(mail.SmtpTransport(smtp.url))
+    assert counts["sent"] == 1
+    (received,) = smtp.messages
+    assert received["To"] == "ada@analytical.example"
+    assert received["Subject"] == "Your seat is confirmed: Platform leaders"
+    text = received.get_body(preferencelist=("plain",)).get_content()
+    html = received.get_body(preferencelist=("html",)).get_content()
+    for body in (text, html):
+        assert "Tuesday 5 March 2030, 18:00–19:00 CET (Europe/Berlin)" in body
+        assert "https://meet.example.org/room" in body  # how to join, for Outlook users too
+        assert "/r/" in body  # the private manage link
+    parts = {part.get_content_type(): part for part in received.walk()}
+    calendar = parts["text/calendar"]
+    assert calendar.get_param("method") == "REQUEST"
+    assert b"METHOD:REQUEST" in calendar.get_payload(decode=True)
+    assert parts["application/ics"].get_filename() == "invite.ics"
+    (row,) = messages()
+    assert row.status == OutboxStatus.SENT and row.attempts == 1 and row.sent_at
+
+
+def test_a_rolled_back_signup_records_no_mail(app, make_event) -> None:
+    event = make_event()
+    applicant = registrations.Applicant("Ada", "ada@x.example", "X", "CTO", Seniority.C_LEVEL)
+    registrations.register(
+        db.session,
+        event.slug,
+        applicant,
+        datetime.now(UTC),
+        secret_key="k" * 32,
+        options=seating.SeatingOptions(),
+    )
+    assert db.session.scalars(select(OutboxMessage)).all()  # recorded in the transaction
+    db.session.rollback()
+    assert messages() == []
+
+
+def test_server_down_then_back_retries_and_delivers_once(smtp, make_event, sign_up) -> None:
+    sign_up(make_event())
+    smtp.stop()
+    clock = Clock()
+    assert deliver(mail.SmtpTransport(smtp.url), clock)["retried"] == 1
+    (row,) = messages()
+    assert row.status == OutboxStatus.PENDING and row.attempts == 1
+    assert "Connection" in row.last_error or "refused" in row.last_error.lower()
+    assert row.next_attempt_at == clock.now + timedelta(seconds=30)
+    assert deliver(mail.SmtpTransport(smtp.url), clock) == {
+        "sent": 0,
+        "retried": 0,
+        "failed": 0,
+        "dropped": 0,
+    }  # not due yet
+    smtp.start()
+    clock.now += timedelta(seconds=31)
+    assert deliver(mail.SmtpTransport(smtp.url), clock)["sent"] == 1
+    assert deliver(mail.SmtpTransport(smtp.url), clock)["sent"] == 0
+    assert len(smtp.messages) == 1
+    (row,) = messages()
+    assert row.status == OutboxStatus.SENT and row.attempts == 2
+
+
+def test_backoff_grows_and_gives_up_after_the_maximum(make_event, sign_up) -> None:
+    sign_up(make_event())
+    clock, policy = Clock(), outbox.DeliveryPolicy(max_attempts=3)
+
+    def broken(_email):
+        raise ConnectionRefusedError("mail server down")
+
+    waits = []
+    for _ in range(3):
+        before = clock.now
+        deliver(broken, clock, policy)
+        row = messages()[0]
+        waits.append(row.next_attempt_at - before)
+        clock.now = row.next_attempt_at
+    assert waits[:2] == [timedelta(seconds=30), timedelta(seconds=60)]
+    row = messages()[0]
+    assert row.status == OutboxStatus.FAILED and row.attempts == 3
+    assert "mail server down" in row.last_error
+
+
+def test_rejected_recipient_is_kept_as_failed(smtp, make_event, sign_up) -> None:
+    sign_up(make_event(), email="reject-me@analytical.example")
+    assert deliver(mail.SmtpTransport(smtp.url))["failed"] == 1
+    (row,) = messages()
+    assert row.status == OutboxStatus.FAILED and row.attempts == 1
+    assert "550" in row.last_error
+    assert smtp.messages == []
+
+
+def test_concurrent_senders_never_send_a_message_twice(smtp, make_app, make_event, sign_up):
+    event = make_event(capacity=50)
+    for n in range(30):
+        sign_up(event, email=f"person{n}@firm{n}.example")
+    assert len(messages()) == 30
+    apps = [make_app() for _ in range(4)]
+    barrier = threading.Barrier(len(apps))
+    results = []
+
+    def sender(app):
+        with app.app_context():
+            barrier.wait()
+            results.append(deliver(mail.SmtpTransport(smtp.url)))
+            db.session.remove()
+
+    threads = [threading.Thread(target=sender, args=(a,)) for a in apps]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(r["sent"] for r in results) == 30
+    ids = [m["Message-ID"] for m in smtp.messages]
+    assert len(ids) == len(set(ids)) == 30
+    assert all(m.status == OutboxStatus.SENT and m.attempts == 1 for m in messages())
+
+
+def test_without_smtp_mail_is_written_as_eml_files(make_app, runner, make_event, sign_up, tmp_path):
+    sign_up(make_event())
+    app = make_app(INSTANCE_PATH=str(tmp_path / "instance"))
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["send-mail"])
+        db.session.remove()
+    assert result.exit_code == 0, result.output
+    assert "1 sent" in result.output
+    (eml,) = (tmp_path / "instance" / "mail").glob("*.eml")
+    assert b"Subject: Your seat is confirmed" in eml.read_bytes()
+
+
+def test_a_message_to_an_erased_registration_is_dropped(make_event, sign_up) -> None:
+    registration = sign_up(make_event())
+    registration.email = None
+    registration.manage_salt = None
+    db.session.commit()
+    assert deliver(lambda e: pytest.fail("nothing may be sent"))["dropped"] == 1
+    assert messages()[0].status == OutboxStatus.DROPPED

@@ -1,0 +1,243 @@
+"""Seat allocation, the waiting list, promotion, room balance and capacity: domain, no HTTP."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from roundtable import seating
+from roundtable.errors import CapacityBelowConfirmed, InvalidTransition
+from roundtable.extensions import db
+from roundtable.models import OutboxMessage, Registration, RegistrationStatus
+
+OPTS = seating.SeatingOptions()
+S = RegistrationStatus
+
+
+def join(event_id, now, email, company="", status=S.PENDING_REVIEW, allocate=True):
+    """Add a registration for an eligible person and seat it, in one committed transaction."""
+    event = seating.lock_event(db.session, OPTS, event_id=event_id)
+    registration = Registration(
+        event_id=event.id,
+        name=email,
+        email=email,
+        company=company,
+        company_key=seating.company_key(email, company),
+        job_title="CTO",
+        status=status,
+    )
+    db.session.add(registration)
+    db.session.flush()
+    if allocate:
+        seating.allocate(db.session, event, registration, now, OPTS)
+    db.session.commit()
+    return registration.id
+
+
+def cancel(event_id, registration_id, now):
+    event = seating.lock_event(db.session, OPTS, event_id=event_id)
+    promoted = seating.release(
+        db.session, event, db.session.get(Registration, registration_id), now
+    )
+    db.session.commit()
+    return [r.id for r in promoted]
+
+
+def statuses(event_id):
+    rows = db.session.scalars(
+        select(Registration).where(Registration.event_id == event_id).order_by(Registration.id)
+    )
+    return [r.status for r in rows]
+
+
+def promoted_ids():
+    return [
+        m.registration_id
+        for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "promoted"))
+    ]
+
+
+def test_fills_seats_then_queues_first_come_first_served(make_event, now) -> None:
+    event_id = make_event(capacity=2).id
+    ids = [join(event_id, now, f"p{i}@firm{i}.example") for i in range(5)]
+    assert statuses(event_id) == [
+        S.CONFIRMED,
+        S.CONFIRMED,
+        S.WAITLISTED,
+        S.WAITLISTED,
+        S.WAITLISTED,
+    ]
+    assert seating.waitlist_positions(db.session, event_id) == {ids[2]: 1, ids[3]: 2, ids[4]: 3}
+    assert seating.waitlist_position(db.session, db.session.get(Registration, ids[4])) == 3
+
+
+def test_cancelling_a_seat_promotes_the_first_in_line_at_once(make_event, now) -> None:
+    event_id = make_event(capacity=1).id
+    first, second, third = (join(event_id, now, f"p{i}@firm{i}.example") for i in range(3))
+    assert cancel(event_id, first, now) == [second]
+    assert statuses(event_id) == [S.CANCELLED, S.CONFIRMED, S.WAITLISTED]
+    assert promoted_ids() == [second]
+    assert seating.waitlist_positions(db.session, event_id) == {third: 1}
+
+
+def test_leaving_the_waiting_list_promotes_nobody_and_moves_others_up(make_event, now) -> None:
+    event_id = make_event(capacity=1).id
+    _, second, third = (join(event_id, now, f"p{i}@firm{i}.example") for i in range(3))
+    assert cancel(event_id, second, now) == []
+    assert seating.waitlist_positions(db.session, event_id) == {third: 1}
+
+
+def test_cancelling_twice_is_harmless(make_event, now) -> None:
+    event_id = make_event(capacity=1).id
+    first, second, third = (join(event_id, now, f"p{i}@firm{i}.example") for i in range(3))
+    cancel(event_id, first, now)
+    assert cancel(event_id, first, now) == []
+    assert statuses(event_id) == [S.CANCELLED, S.CONFIRMED, S.WAITLISTED]
+
+
+def test_room_balance_caps_seats_per_company(make_event, now) -> None:
+    event_id = make_event(capacity=5, company_cap=2).id
+    a1, a2, a3 = (join(event_id, now, f"p{i}@acme.example") for i in range(3))
+    other = join(event_id, now, "x@other.example")
+    assert statuses(event_id) == [S.CONFIRMED, S.CONFIRMED, S.WAITLISTED, S.CONFIRMED]
+    held = db.session.get(Registration, a3)
+    assert "at most 2 seats per company" in held.status_reason
+    cancel(event_id, other, now)  # a seat frees, but acme is still at its cap
+    assert db.session.get(Registration, a3).status == S.WAITLISTED
+    assert cancel(event_id, a1, now) == [a3]  # an acme seat frees: acme's waiter fits now
+    assert a2
+
+
+def test_promotion_skips_waiters_over_the_cap_for_the_next_who_fits(make_event, now) -> None:
+    event_id = make_event(capacity=2, company_cap=1).id
+    a1 = join(event_id, now, "a1@acme.example")
+    b1 = join(event_id, now, "b1@beta.example")
+    a2 = join(event_id, now, "a2@acme.example")
+    c1 = join(event_id, now, "c1@gamma.example")
+    assert cancel(event_id, b1, now) == [c1]
+    assert db.session.get(Registration, a2).status == S.WAITLISTED
+    assert a1
+
+
+def test_free_mail_addresses_group_by_company_name(make_event, now) -> None:
+    assert seating.company_key("ceo@gmail.com", "Acme, Inc.") == "acme"
+    assert seating.company_key("cto@acme.example", "Whatever") == "acme.example"
+    event_id = make_event(capacity=5, company_cap=1).id
+    join(event_id, now, "one@gmail.com", "ACME Inc")
+    join(event_id, now, "two@outlook.com", "Acme")
+    assert statuses(event_id) == [S.CONFIRMED, S.WAITLISTED]
+
+
+def test_capacity_cannot_drop_below_confirmed(make_event, now) -> None:
+    event_id = make_event(capacity=3).id
+    for i in range(3):
+        join(event_id, now, f"p{i}@firm{i}.example")
+    event = seating.lock_event(db.session, OPTS, event_id=event_id)
+    with pytest.raises(CapacityBelowConfirmed, match="cannot go below 3"):
+        seating.set_capacity(db.session, event, 2, now)
+    db.session.rollback()
+    assert seating.lock_event(db.session, OPTS, event_id=event_id).capacity == 3
+    db.session.rollback()
+
+
+def test_raising_capacity_promotes_the_waiting_list(make_event, now) -> None:
+    event_id = make_event(capacity=1).id
+    ids = [join(event_id, now, f"p{i}@firm{i}.example") for i in range(4)]
+    event = seating.lock_event(db.session, OPTS, event_id=event_id)
+    promoted = seating.set_capacity(db.session, event, 3, now)
+    db.session.commit()
+    assert [r.id for r in promoted] == ids[1:3]
+    assert statuses(event_id) == [S.CONFIRMED, S.CONFIRMED, S.CONFIRMED, S.WAITLISTED]
+
+
+def test_approving_a_review_seats_or_queues_it(make_event, now) -> None:
+    event_id = make_event(capacity=1).id
+    pending = join(event_id, now, "p@firm.example", allocate=False)
+    late = join(event_id, now, "q@other.example", allocate=False)
+    for rid, expected in ((pending, S.CONFIRMED), (late, S.WAITLISTED)):
+        event = seating.lock_event(db.session, OPTS, event_id=event_id)
+        assert (
+            seating.approve(db.session, event, db.session.get(Registration, rid), now, OPTS)
+            == expected
+        )
+        db.session.commit()
+    event = seating.lock_event(db.session, OPTS, event_id=event_id)
+    with pytest.raises(InvalidTransition):
+        seating.approve(db.session, event, db.session.get(Registration, pending), now, OPTS)
+    db.session.rollback()
+
+
+def test_a_transaction_that_already_wrote_cannot_start_a_seat_change(make_event, now) -> None:
+    event = make_event()
+    if db.engine.dialect.name != "sqlite":
+        return  # PostgreSQL locks the row in any transaction; the rule is SQLite's
+    event.title = "changed"
+    db.session.flush()
+    with pytest.raises(RuntimeError, match="begin_write"):
+        seating.lock_event(db.session, OPTS, event_id=event.id)
+    db.session.rollback()
+
+
+# Random sequences of operations keep the invariants.
+OPERATIONS = st.lists(
+    st.one_of(
+        st.tuples(st.just("join"), st.sampled_from(["acme", "beta", "gamma", "gmail"])),
+        st.tuples(st.just("review"), st.sampled_from(["acme", "beta"])),
+        st.tuples(st.just("cancel"), st.integers(0, 30)),
+        st.tuples(st.just("approve"), st.integers(0, 30)),
+        st.tuples(st.just("decline"), st.integers(0, 30)),
+        st.tuples(st.just("capacity"), st.integers(1, 6)),
+    ),
+    max_size=25,
+)
+
+
+def check_invariants(event_id: int) -> None:
+    event = seating.lock_event(db.session, OPTS, event_id=event_id)
+    rows = db.session.scalars(select(Registration).where(Registration.event_id == event_id)).all()
+    confirmed = [r for r in rows if r.status == S.CONFIRMED]
+    waiting = [r for r in rows if r.status == S.WAITLISTED]
+    by_company = Counter(r.company_key for r in confirmed)
+    assert len(confirmed) <= event.capacity
+    assert all(n <= event.company_cap for n in by_company.values())
+    if len(confirmed) < event.capacity:  # a free seat: nobody waiting may fit it
+        assert all(by_company[r.company_key] >= event.company_cap for r in waiting)
+    positions = [r.queue_position for r in waiting]
+    assert len(set(positions)) == len(positions) and None not in positions
+    db.session.rollback()
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(operations=OPERATIONS)
+def test_random_operations_keep_the_invariants(make_event, now, operations) -> None:
+    event_id = make_event(capacity=3, company_cap=2).id
+    ids: list[int] = []
+    for n, (op, arg) in enumerate(operations):
+        if op in ("join", "review"):
+            email = f"p{n}@gmail.com" if arg == "gmail" else f"p{n}@{arg}.example"
+            ids.append(join(event_id, now, email, company=arg, allocate=op == "join"))
+        elif op == "capacity":
+            event = seating.lock_event(db.session, OPTS, event_id=event_id)
+            try:
+                seating.set_capacity(db.session, event, arg, now)
+                db.session.commit()
+            except CapacityBelowConfirmed:
+                db.session.rollback()
+        elif ids:
+            rid = ids[arg % len(ids)]
+            event = seating.lock_event(db.session, OPTS, event_id=event_id)
+            registration = db.session.get(Registration, rid)
+            if op == "cancel":
+                seating.release(db.session, event, registration, now)
+            elif op == "decline" and registration.status == S.PENDING_REVIEW:
+                seating.release(db.session, event, registration, now, S.DECLINED)
+            elif op == "approve" and registration.status == S.PENDING_REVIEW:
+                seating.approve(db.session, event, registration, now, OPTS)
+            db.session.commit()
+        check_invariants(event_id)

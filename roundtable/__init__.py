@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
+from roundtable import logs
 from roundtable.config import load_config
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -29,12 +29,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(resource_dir("static")),
     )
     load_config(app, config)
+    logs.install()
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
-    logging.getLogger(__name__).debug("app created")
     return app
 
 
@@ -59,6 +59,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register one blueprint per audience."""
+    from roundtable.attendee.views import bp as attendee_bp
     from roundtable.feeds.views import bp as feeds_bp
     from roundtable.public.views import bp as public_bp
     from roundtable.signup.views import bp as signup_bp
@@ -66,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(signup_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(attendee_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import re
 import sys
 import time
+from datetime import timedelta
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from roundtable import demo, events, export, mail, outbox
+from roundtable import demo, events, export, mail, outbox, registrations
 from roundtable.errors import NotFound
 from roundtable.extensions import db
 from roundtable.models import utcnow
@@ -62,7 +64,28 @@ def send_mail_command(watch: bool, interval: float) -> None:
         time.sleep(interval)
 
 
-commands = [seed_demo_command, export_command, send_mail_command]
+def parse_age(text: str) -> timedelta:
+    """Return the age given as NUMBER followed by d (days) or w (weeks), e.g. 90d."""
+    match = re.fullmatch(r"\s*(\d+)\s*([dw])\s*", text)
+    if not match:
+        raise click.BadParameter("give a number of days or weeks, e.g. 90d or 12w")
+    n, unit = int(match.group(1)), match.group(2)
+    return timedelta(days=n) if unit == "d" else timedelta(weeks=n)
+
+
+@click.command("purge")
+@click.option("--older-than", "older_than", required=True, help="e.g. 90d or 12w")
+@with_appcontext
+def purge_command(older_than: str) -> None:
+    """Erase the personal data of events that ended longer ago than --older-than."""
+    cutoff = utcnow() - parse_age(older_than)
+    count = registrations.purge(db.session, cutoff)
+    db.session.commit()
+    click.echo(f"Erased the personal data of {count} registrations of events ended before "
+               f"{cutoff:%Y-%m-%d}.")
+
+
+commands = [seed_demo_command, export_command, send_mail_command, purge_command]
 
 
 def _create_app() -> object:

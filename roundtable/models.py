@@ -222,6 +222,8 @@ class OutboxMessage(Base):
 
 
 class Organizer(Base):
+    """An organizer account; it follows Flask-Login's user protocol without importing Flask."""
+
     __tablename__ = "organizer"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -229,6 +231,39 @@ class Organizer(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """Return the id Flask-Login keeps in the session."""
+        return str(self.id)
 
     def __repr__(self) -> str:
         return f"<Organizer {self.id}>"
+
+
+class AuditEntry(Base):
+    """One organizer action: who did what, to which event, when."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_event_created", "event_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    organizer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizer.id", ondelete="SET NULL"), index=True
+    )
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="SET NULL")
+    )
+    action: Mapped[str] = mapped_column(String(60))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    organizer: Mapped[Organizer | None] = relationship(lazy="raise")
+
+    def __repr__(self) -> str:
+        return f"<AuditEntry {self.id} {self.action}>"

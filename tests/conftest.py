@@ -15,7 +15,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from roundtable import create_app
+from roundtable import create_app, tokens
 from roundtable.extensions import db
 from roundtable.models import (
     ApprovalMode,
@@ -195,7 +195,12 @@ def make_registration(app: Flask) -> Callable[..., Registration]:
         }
         fields.update(overrides)
         registration = Registration(**fields)
+        registration.manage_salt = registration.manage_salt or tokens.new_salt()
         db.session.add(registration)
+        db.session.flush()
+        registration.manage_token_hash = tokens.hash_token(
+            tokens.derive(SECRET, registration.id, registration.manage_salt)
+        )
         db.session.commit()
         return registration
 

@@ -1,0 +1,68 @@
+"""Forms of the private manage link: confirmations, detail changes, lost-link requests."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from roundtable.registrations import DetailChanges
+from roundtable.seniority import CHOICES, Seniority
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a confirmation step that carries the CSRF token."""
+
+
+class DetailsForm(FlaskForm):
+    """What a registrant may change."""
+
+    name = StringField("Full name", filters=[_strip],
+                       validators=[DataRequired("Please enter your name."), Length(max=200)])
+    company = StringField("Company", filters=[_strip],
+                          validators=[DataRequired("Please enter your company."),
+                                      Length(max=200)])
+    job_title = StringField(
+        "Job title", filters=[_strip],
+        validators=[DataRequired("Please enter your job title."), Length(max=300)],
+        description="Changing your job title or level re-checks eligibility: your registration "
+        "may move to an organizer's review, and a seat you hold would go to the waiting list.",
+    )
+    seniority = SelectField(
+        "Seniority level",
+        choices=[SelectChoice(value, label) for value, label in CHOICES],
+        validators=[DataRequired("Please choose your seniority level.")],
+        validate_choice=True,
+    )
+    discussion_topic = TextAreaField("What would you like to discuss? (optional)",
+                                     filters=[_strip], validators=[Optional(), Length(max=1000)])
+
+    def changes(self) -> DetailChanges:
+        """Return the entered details as the domain's DetailChanges."""
+        return DetailChanges(
+            name=self.name.data or "",
+            company=self.company.data or "",
+            job_title=self.job_title.data or "",
+            seniority=Seniority(self.seniority.data),
+            discussion_topic=self.discussion_topic.data or "",
+        )
+
+
+class LostLinkForm(FlaskForm):
+    """Ask for the private link to be sent again."""
+
+    email = EmailField(
+        "The email address you registered with",
+        filters=[_strip],
+        validators=[
+            DataRequired("Please enter your email address."),
+            Length(max=320),
+            Email("Please enter a valid email address, like name@company.com.",
+                  check_deliverability=False),
+        ],
+    )

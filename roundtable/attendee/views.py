@@ -1,0 +1,120 @@
+"""The private manage link: see, change, cancel or erase one's own registration."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from roundtable import mail, registrations, seating
+from roundtable.attendee.forms import ConfirmForm, DetailsForm, LostLinkForm
+from roundtable.extensions import db, limiter
+from roundtable.feeds.views import ics_response
+from roundtable.models import Event, Registration, RegistrationStatus, utcnow
+from roundtable.signup.views import seating_options
+
+bp = Blueprint("attendee", __name__, url_prefix="/r")
+
+
+def _registration(token: str) -> tuple[Registration, Event]:
+    """Return the registration of a manage token and its event, or a plain 404."""
+    registration = registrations.by_token(db.session, token)
+    if registration is None:
+        abort(404)
+    event = db.session.get(Event, registration.event_id)
+    assert event is not None
+    return registration, event
+
+
+def _page(template: str, token: str, registration: Registration, event: Event,
+          **extra: object) -> str:
+    now = utcnow()
+    confirmed = registration.status == RegistrationStatus.CONFIRMED
+    return render_template(
+        template,
+        token=token,
+        registration=registration,
+        event=event,
+        position=seating.waitlist_position(db.session, registration),
+        ended=event.ends_at <= now,
+        links=mail.calendar_links(event, registration) if confirmed else None,
+        **extra,
+    )
+
+
+@bp.get("/<token>")
+def show_registration(token: str) -> str:
+    """Show the registration's status in plain words and what can be done."""
+    registration, event = _registration(token)
+    return _page("attendee/manage.html", token, registration, event)
+
+
+@bp.get("/<token>/invite.ics")
+def download_invite(token: str) -> Response:
+    """Return the personal calendar invitation of a confirmed attendee."""
+    registration, event = _registration(token)
+    if registration.status != RegistrationStatus.CONFIRMED:
+        abort(404)
+    body = mail.invite_ics(event, registration, "REQUEST",
+                           event.sequence + registration.invite_revision, utcnow())
+    return ics_response(body, f"{event.slug}-invite.ics")
+
+
+@bp.route("/<token>/cancel", methods=["GET", "POST"])
+def cancel_registration(token: str) -> Response | str:
+    """Ask for confirmation, then cancel: the seat goes to the waiting list at once."""
+    registration, event = _registration(token)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        changed = registrations.cancel(db.session, registration.id, utcnow(), seating_options())
+        db.session.commit()
+        flash("Your registration is cancelled. Thank you for letting us know." if changed
+              else "This registration was already cancelled; nothing changed.", "success")
+        return redirect(url_for("attendee.show_registration", token=token), code=303)
+    return _page("attendee/cancel.html", token, registration, event, form=form)
+
+
+@bp.route("/<token>/edit", methods=["GET", "POST"])
+def edit_registration(token: str) -> Response | tuple[str, int] | str:
+    """Change name, company, topic; a new title or level re-runs eligibility."""
+    registration, event = _registration(token)
+    form = DetailsForm(obj=registration)
+    if form.validate_on_submit():
+        before = registration.status
+        status = registrations.update_details(
+            db.session, registration.id, form.changes(), utcnow(), seating_options()
+        )
+        db.session.commit()
+        flash("Your details are saved." if status == before else
+              f"Your details are saved. Your registration is now: "
+              f"{current_app.jinja_env.globals['STATUS_LABELS'][status].lower()}.", "success")
+        return redirect(url_for("attendee.show_registration", token=token), code=303)
+    page = _page("attendee/edit.html", token, registration, event, form=form)
+    return (page, 400) if form.errors else page
+
+
+@bp.route("/<token>/erase", methods=["GET", "POST"])
+def erase_registration(token: str) -> Response | str:
+    """Ask for confirmation, then remove the personal data at once."""
+    registration, event = _registration(token)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        registrations.erase(db.session, registration.id, utcnow(), seating_options())
+        db.session.commit()
+        flash("Your personal data has been erased. This link no longer works.", "success")
+        return redirect(url_for("public.show_event", slug=event.slug), code=303)
+    return _page("attendee/erase.html", token, registration, event, form=form)
+
+
+@bp.route("/lost", methods=["GET", "POST"])
+@limiter.limit("5 per 15 minutes; 20 per day", methods=["POST"])
+def request_link() -> Response | tuple[str, int] | str:
+    """Email the private link to an address if it is registered, saying the same either way."""
+    form = LostLinkForm()
+    if form.validate_on_submit():
+        registrations.send_links(db.session, form.email.data or "", utcnow())
+        db.session.commit()
+        flash("If that address is registered for an upcoming roundtable, we have sent its "
+              "private link to it. Please check your inbox (and spam folder).", "success")
+        return redirect(url_for("attendee.request_link"), code=303)
+    page = render_template("attendee/lost.html", form=form)
+    return (page, 400) if form.errors else page

@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import inspect, select
 
-from conftest import SECRET
 from roundtable import registrations
 from roundtable.extensions import db
 from roundtable.models import Event, OutboxMessage, Registration, RegistrationStatus
+
+from conftest import SECRET
 
 S = RegistrationStatus
 

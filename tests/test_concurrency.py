@@ -119,3 +119,32 @@ def test_mixed_storm_of_signups_and_cancellations_keeps_the_room_full(
     assert len(confirmed) <= 5
     assert len(confirmed) == 5 or not waiting, "a seat is empty while someone waits"
     assert db.session.get(Event, event_id).capacity == 5
+
+
+def test_attendees_cancelling_while_others_sign_up_over_http(database_url, make_event, sign_up):
+    from roundtable import registrations
+
+    event = make_event(capacity=10)
+    event_id, slug = event.id, event.slug
+    seated = [sign_up(event, email=f"seated{n}@firm{n}.example") for n in range(10)]
+    for n in range(5):
+        sign_up(event, email=f"queued{n}@other{n}.example")
+    links = [f"/r/{registrations.manage_token(SECRET, r)}/cancel" for r in seated]
+    db.session.commit()
+
+    def cancel(path: str) -> int:
+        return requests.post(base + path, allow_redirects=False, timeout=120).status_code
+
+    with gunicorn_server(_settings(database_url, locks=True, delay_ms=2)) as base:
+        with ThreadPoolExecutor(max_workers=30) as pool:
+            cancels = [pool.submit(cancel, path) for path in links]
+            signups = [pool.submit(_post_signup, base, slug, 1000 + n) for n in range(40)]
+            codes = Counter(f.result() for f in cancels + signups)
+    assert codes == Counter({303: 50})
+    rows = _rows(event_id)
+    statuses = Counter(r.status for r in rows)
+    assert statuses[RegistrationStatus.CANCELLED] == 10
+    assert statuses[RegistrationStatus.CONFIRMED] == 10  # full again: people were waiting
+    assert statuses[RegistrationStatus.WAITLISTED] == 45 - 10
+    positions = [r.queue_position for r in rows if r.status == RegistrationStatus.WAITLISTED]
+    assert len(set(positions)) == len(positions)

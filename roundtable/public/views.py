@@ -18,6 +18,12 @@ def list_events() -> str:
     return render_template("public/index.html", listings=events.upcoming(db.session, utcnow()))
 
 
+@bp.get("/healthz")
+def check_health() -> tuple[str, int, dict[str, str]]:
+    """Answer a load balancer's liveness probe (also the benchmark's baseline endpoint)."""
+    return "ok", 200, {"Content-Type": "text/plain"}
+
+
 @bp.get("/events/<slug>")
 def show_event(slug: str) -> str:
     """Show one roundtable, marked as past or cancelled where it is."""

@@ -142,7 +142,8 @@ def main() -> None:
         report["postgresql"] = measure(url, args.runs, args.requests, args.concurrency)
     print(f"median of {args.runs} runs, {args.requests} requests each, "
           f"{args.concurrency} concurrent clients, gunicorn 4 sync workers")
-    print(f"{'database':<11} {'endpoint':<9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    header = ("database", "endpoint", "req/s", "p50 ms", "p99 ms", "errors")
+    print("{:<11} {:<9} {:>8} {:>8} {:>8} {:>7}".format(*header))
     for db_name, summary in report.items():
         for endpoint in ("baseline", "signup"):
             r = summary[endpoint]

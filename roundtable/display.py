@@ -49,11 +49,18 @@ def paragraphs(text: str | None) -> Markup:
     return Markup("".join(f"<p>{escape(b)}</p>".replace("\n", "<br>") for b in blocks))
 
 
+def sentence(text: str | None) -> str:
+    """Return ``text`` with its first letter in upper case (reasons read as sentences)."""
+    text = text or ""
+    return text[:1].upper() + text[1:]
+
+
 def register(app: Flask) -> None:
     """Expose the helpers to templates."""
     app.add_template_filter(event_when, "event_when")
     app.add_template_filter(duration_minutes, "duration_minutes")
     app.add_template_filter(paragraphs, "paragraphs")
+    app.add_template_filter(sentence, "sentence")
     app.add_template_global(STATUS_LABELS, "STATUS_LABELS")
     app.add_template_global(FORMAT_LABELS, "FORMAT_LABELS")
     app.add_template_filter(lambda v: Seniority(v).label if v else "", "seniority_label")

@@ -102,7 +102,8 @@ def test_ineligible_signup_is_declined_courteously_without_a_seat(client, make_e
     assert registration.status == RegistrationStatus.DECLINED
     assert registration.eligibility_reasons
     for reason in registration.eligibility_reasons:
-        assert reason in page or reason.replace("'", "&#39;") in page
+        shown = reason[0].upper() + reason[1:]
+        assert shown.replace("'", "&#39;") in page
     assert outbox_kinds() == ["declined"]
 
 

@@ -1,0 +1,109 @@
+"""End to end in a real browser: Debian's Chromium driven by Playwright, against gunicorn."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy import select
+
+from conftest import SECRET
+from roundtable import registrations
+from roundtable.extensions import db
+from roundtable.models import Registration, RegistrationStatus
+from servers import gunicorn_server
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert executable, "Chromium is missing: `make test` installs Debian's chromium package"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def server(database_url: str) -> Iterator[str]:
+    settings = {"DATABASE_URL": database_url, "SECRET_KEY": SECRET,
+                "RATELIMIT_ENABLED": "false"}  # CSRF stays on, as in production
+    with gunicorn_server(settings, workers=2) as base:
+        yield base
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def fill_signup(page: Page, email: str = "ada@analytical.example", title: str = "CTO") -> None:
+    page.get_by_label("Full name").fill("Ada Lovelace")
+    page.get_by_label("Work email").fill(email)
+    page.get_by_label("Company").fill("Analytical Engines")
+    page.get_by_label("Job title").fill(title)
+    page.get_by_label("Seniority level").select_option("c_level")
+    page.get_by_label("I agree").check()
+
+
+def test_leader_signs_up_and_learns_at_once_they_have_a_seat(server, page, make_event) -> None:
+    event = make_event(title="AI Adoption Roundtable")
+    page.goto(server + "/")
+    page.get_by_role("link", name="AI Adoption Roundtable").click()
+    expect(page.get_by_role("heading", name="AI Adoption Roundtable")).to_be_visible()
+    fill_signup(page)
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", name="You have a seat")).to_be_visible()
+    assert page.url.endswith(f"/events/{event.slug}/registered")
+
+
+def test_mistakes_are_shown_beside_the_fields_and_values_kept(server, page, make_event) -> None:
+    event = make_event()
+    page.goto(f"{server}/events/{event.slug}")
+    fill_signup(page, email="not-an-email")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_text("Please enter a valid email address")).to_be_visible()
+    expect(page.get_by_label("Full name")).to_have_value("Ada Lovelace")
+    expect(page.get_by_label("Work email")).to_have_attribute("aria-invalid", "true")
+    db.session.rollback()
+    assert db.session.scalars(select(Registration)).all() == []
+
+
+def test_attendee_cancels_from_the_private_link(server, page, make_event, sign_up) -> None:
+    event = make_event(capacity=1)
+    seated = sign_up(event)
+    waiting = sign_up(event, email="grace@navy.example", name="Grace Hopper")
+    page.goto(f"{server}/r/{registrations.manage_token(SECRET, seated)}")
+    expect(page.get_by_text("You have a seat.")).to_be_visible()
+    page.get_by_role("link", name="Cancel my registration").click()
+    page.get_by_role("button", name="Yes, cancel").click()
+    expect(page.get_by_text("Your registration is cancelled.").first).to_be_visible()
+    db.session.rollback()
+    assert db.session.get(Registration, waiting.id).status == RegistrationStatus.CONFIRMED
+
+
+def test_works_without_javascript_and_fits_a_phone(server, browser, make_event) -> None:
+    event = make_event()
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375,
+                                                                        "height": 740})
+    page = context.new_page()
+    page.goto(f"{server}/events/{event.slug}")
+    fill_signup(page)
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", name="You have a seat")).to_be_visible()
+    context.close()
+    phone = browser.new_context(viewport={"width": 375, "height": 740}).new_page()
+    phone.goto(f"{server}/events/{event.slug}")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    phone.context.close()

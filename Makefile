@@ -15,10 +15,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Serve the embedded-SQLite service with the demo roundtable in it.
+## Serve the embedded-SQLite service with the demo roundtable in it (mail goes to instance/mail/).
 run: install
 	$(BIN)/roundtable db upgrade
 	$(BIN)/roundtable seed-demo
+	$(BIN)/roundtable send-mail --watch --interval 2 & trap 'kill $$!' EXIT INT TERM; \
 	$(BIN)/roundtable run --host 127.0.0.1 --port $(PORT)
 
 ## Install what the tests need from Debian (PostgreSQL server, Chromium) when it is missing.

@@ -181,3 +181,47 @@ def test_a_message_to_an_erased_registration_is_dropped(make_event, sign_up) -> 
     db.session.commit()
     assert deliver(lambda e: pytest.fail("nothing may be sent"))["dropped"] == 1
     assert messages()[0].status == OutboxStatus.DROPPED
+
+
+@pytest.mark.parametrize(
+    ("url", "scheme", "host", "port", "user", "password"),
+    [
+        ("smtp://mail.internal", "smtp", "mail.internal", 25, None, None),
+        ("smtp+starttls://u%40x:p%3Ass@mail.internal", "smtp+starttls", "mail.internal", 587,
+         "u@x", "p:ss"),
+        ("smtps://user:pw@mail.internal:2465", "smtps", "mail.internal", 2465, "user", "pw"),
+    ],
+)
+def test_smtp_url_forms(url, scheme, host, port, user, password) -> None:
+    transport = mail.SmtpTransport(url)
+    assert (transport.scheme, transport.host, transport.port, transport.user,
+            transport.password) == (scheme, host, port, user, password)
+
+
+@pytest.mark.parametrize("url", ["http://mail.internal", "smtp://", "mail.internal:25"])
+def test_bad_smtp_url_fails_at_start_up_naming_the_variable(make_app, url) -> None:
+    from roundtable.config import ConfigError
+
+    with pytest.raises(ConfigError, match="ROUNDTABLE_SMTP_URL"):
+        make_app(SMTP_URL=url)
+
+
+def test_invite_then_cancellation_share_uid_with_rising_sequence(smtp, client, make_event,
+                                                                sign_up) -> None:
+    import icalendar
+
+    from conftest import SECRET
+
+    registration = sign_up(make_event())
+    client.post(f"/r/{registrations.manage_token(SECRET, registration)}/cancel")
+    deliver(mail.SmtpTransport(smtp.url))
+    calendars = []
+    for received in smtp.messages:
+        part = next(p for p in received.walk() if p.get_content_type() == "text/calendar")
+        calendars.append(icalendar.Calendar.from_ical(part.get_payload(decode=True)))
+    (request, cancel) = calendars
+    assert (request["METHOD"], cancel["METHOD"]) == ("REQUEST", "CANCEL")
+    first, second = request.walk("VEVENT")[0], cancel.walk("VEVENT")[0]
+    assert first["UID"] == second["UID"]
+    assert second["SEQUENCE"] > first["SEQUENCE"]
+    assert str(second["STATUS"]) == "CANCELLED"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, request
 
 from roundtable import logs
 from roundtable.config import load_config
@@ -34,6 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_security_headers(app)
     register_commands(app)
     return app
 
@@ -75,6 +76,27 @@ def register_errorhandlers(app: Flask) -> None:
     from roundtable.errors import register
 
     register(app)
+
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+def register_security_headers(app: Flask) -> None:
+    """Send headers that keep pages (and private links) from leaking or being framed."""
+
+    @app.after_request
+    def add_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        # Private links must not travel to Google or Outlook in the Referer header.
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.path.startswith("/r/"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
 
 
 def register_template_helpers(app: Flask) -> None:

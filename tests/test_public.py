@@ -121,3 +121,28 @@ def test_server_error_page_rolls_back(make_app) -> None:
     response = app.test_client().get("/boom")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.get_data(as_text=True)
+
+
+def test_security_headers_keep_private_links_private(client, make_event, make_registration):
+    from roundtable import registrations
+
+    from conftest import SECRET
+
+    event = make_event()
+    page = client.get(f"/events/{event.slug}")
+    assert page.headers["Referrer-Policy"] == "same-origin"
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    private = client.get(f"/r/{registrations.manage_token(SECRET, make_registration(event))}")
+    assert private.status_code == 200
+    assert private.headers["Cache-Control"] == "no-store"
+    assert private.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_signups_are_rate_limited_per_address(make_app, make_event) -> None:
+    app = make_app(RATELIMIT_ENABLED=True)
+    event = make_event()
+    client = app.test_client()
+    codes = [client.post(f"/events/{event.slug}/register", data={}).status_code
+             for _ in range(21)]
+    assert codes[:20] == [400] * 20 and codes[20] == 429

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, session, ur
 from werkzeug.wrappers import Response
 
 from roundtable import events, registrations, seating
-from roundtable.extensions import db
+from roundtable.extensions import db, limiter
 from roundtable.models import Registration, utcnow
 from roundtable.signup.forms import SignupForm
 
@@ -22,6 +22,7 @@ def seating_options() -> seating.SeatingOptions:
 
 
 @bp.post("/<slug>/register")
+@limiter.limit("20 per minute")
 def submit_signup(slug: str) -> Response | tuple[str, int]:
     """Register the leader, then show where they stand (or the form again with its errors)."""
     form = SignupForm()

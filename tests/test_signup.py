@@ -16,15 +16,9 @@ from roundtable.models import (
     RegistrationStatus,
 )
 
-GOOD = {
-    "name": "Ada Lovelace",
-    "email": "ada@analytical.example",
-    "company": "Analytical Engines",
-    "job_title": "VP Engineering",
-    "seniority": "vp",
-    "discussion_topic": "Review load after AI adoption",
-    "consent": "y",
-}
+from conftest import SIGNUP_FORM
+
+GOOD = SIGNUP_FORM
 
 
 def signup(client, event, **changes):

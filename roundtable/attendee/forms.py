@@ -5,14 +5,11 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from roundtable.registrations import DetailChanges
 from roundtable.seniority import CHOICES, Seniority
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
+from roundtable.signup.forms import email_validators, strip
 
 
 class ConfirmForm(FlaskForm):
@@ -22,13 +19,13 @@ class ConfirmForm(FlaskForm):
 class DetailsForm(FlaskForm):
     """What a registrant may change."""
 
-    name = StringField("Full name", filters=[_strip],
+    name = StringField("Full name", filters=[strip],
                        validators=[DataRequired("Please enter your name."), Length(max=200)])
-    company = StringField("Company", filters=[_strip],
+    company = StringField("Company", filters=[strip],
                           validators=[DataRequired("Please enter your company."),
                                       Length(max=200)])
     job_title = StringField(
-        "Job title", filters=[_strip],
+        "Job title", filters=[strip],
         validators=[DataRequired("Please enter your job title."), Length(max=300)],
         description="Changing your job title or level re-checks eligibility: your registration "
         "may move to an organizer's review, and a seat you hold would go to the waiting list.",
@@ -40,7 +37,7 @@ class DetailsForm(FlaskForm):
         validate_choice=True,
     )
     discussion_topic = TextAreaField("What would you like to discuss? (optional)",
-                                     filters=[_strip], validators=[Optional(), Length(max=1000)])
+                                     filters=[strip], validators=[Optional(), Length(max=1000)])
 
     def changes(self) -> DetailChanges:
         """Return the entered details as the domain's DetailChanges."""
@@ -58,11 +55,6 @@ class LostLinkForm(FlaskForm):
 
     email = EmailField(
         "The email address you registered with",
-        filters=[_strip],
-        validators=[
-            DataRequired("Please enter your email address."),
-            Length(max=320),
-            Email("Please enter a valid email address, like name@company.com.",
-                  check_deliverability=False),
-        ],
+        filters=[strip],
+        validators=email_validators("Please enter your email address."),
     )

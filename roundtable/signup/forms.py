@@ -11,8 +11,19 @@ from roundtable.registrations import Applicant
 from roundtable.seniority import CHOICES, Seniority
 
 
-def _strip(value: str | None) -> str | None:
+def strip(value: str | None) -> str | None:
+    """Return submitted text without surrounding white space."""
     return value.strip() if isinstance(value, str) else value
+
+
+def email_validators(missing: str) -> list[object]:
+    """Return the checks every email field makes (syntax only, never DNS)."""
+    return [
+        DataRequired(missing),
+        Length(max=320),
+        Email("Please enter a valid email address, like name@company.com.",
+              check_deliverability=False),
+    ]
 
 
 class SignupForm(FlaskForm):
@@ -20,30 +31,23 @@ class SignupForm(FlaskForm):
 
     name = StringField(
         "Full name",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Please enter your name."), Length(max=200)],
     )
     email = EmailField(
         "Work email",
-        filters=[_strip],
-        validators=[
-            DataRequired("Please enter your work email."),
-            Length(max=320),
-            Email(
-                "Please enter a valid email address, like name@company.com.",
-                check_deliverability=False,
-            ),
-        ],
+        filters=[strip],
+        validators=email_validators("Please enter your work email."),
         description="We send your confirmation and calendar invite here.",
     )
     company = StringField(
         "Company",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Please enter your company."), Length(max=200)],
     )
     job_title = StringField(
         "Job title",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Please enter your job title."), Length(max=300)],
         description="As it appears on your profile, e.g. “VP Engineering” or “Head of Platform”.",
     )
@@ -56,7 +60,7 @@ class SignupForm(FlaskForm):
     )
     discussion_topic = TextAreaField(
         "What would you like to discuss? (optional)",
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Length(max=1000)],
     )
     consent = BooleanField(
@@ -64,7 +68,7 @@ class SignupForm(FlaskForm):
         "after it (you can erase them at any time from your private link).",
         validators=[DataRequired("Please agree to the storage of your details to sign up.")],
     )
-    website = StringField("Leave this field empty", filters=[_strip])  # honeypot for bots
+    website = StringField("Leave this field empty", filters=[strip])  # honeypot for bots
 
     def validate_website(self, field: StringField) -> None:
         if field.data:

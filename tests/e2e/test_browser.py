@@ -9,10 +9,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import select
 
-from conftest import SECRET
 from roundtable import registrations
 from roundtable.extensions import db
 from roundtable.models import Registration, RegistrationStatus
+
+from conftest import SECRET
 from servers import gunicorn_server
 
 CHROMIUM_ARGS = [

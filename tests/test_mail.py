@@ -225,3 +225,32 @@ def test_invite_then_cancellation_share_uid_with_rising_sequence(smtp, client, m
     assert first["UID"] == second["UID"]
     assert second["SEQUENCE"] > first["SEQUENCE"]
     assert str(second["STATUS"]) == "CANCELLED"
+
+
+def test_send_mail_watch_keeps_delivering(smtp, database_url, make_event, sign_up) -> None:
+    import subprocess
+    import sys
+    import time
+
+    from conftest import SECRET
+
+    env = {"PATH": "", "ROUNDTABLE_DATABASE_URL": database_url, "ROUNDTABLE_SECRET_KEY": SECRET,
+           "ROUNDTABLE_SMTP_URL": smtp.url}
+    worker = subprocess.Popen(
+        [sys.executable, "-c", "from roundtable.cli import main; main()", "send-mail", "--watch",
+         "--interval", "0.2"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        event = make_event()
+        for n in range(2):  # mail recorded while the worker is already running
+            sign_up(event, email=f"late{n}@firm{n}.example")
+            deadline = time.monotonic() + 20
+            while len(smtp.messages) < n + 1 and time.monotonic() < deadline:
+                time.sleep(0.1)
+        assert sorted(m["To"] for m in smtp.messages) == [
+            "late0@firm0.example", "late1@firm1.example"]
+        assert worker.poll() is None  # still watching
+    finally:
+        worker.terminate()
+        worker.communicate(timeout=10)

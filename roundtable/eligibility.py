@@ -7,8 +7,9 @@ Step 0, reading the title: HTML entities and tags, mojibake (``DirectorÂ``), NF
 emoji and control characters are undone; gender suffixes (``(m/w/d)``, ``H/F``, ``Director/a``),
 requisition codes, job-ad phrases (``Full Time``, ``$10k signing bonus``) and employers (``@ Acme``,
 ``at Acme``, ``bei``, ``chez``) are dropped; abbreviations are expanded (``Sr Dir``, ``Exec Dir``,
-``Hd. of``, ``SVP``, ``GM``, ``Dir.``). The title is then cut into roles at ``| / \\ & + , ; : ( )``,
-dashes, ``and/und/et/y`` and ``or/oder/ou/o`` (the last group and ``/`` mark *alternatives*).
+``Hd. of``, ``SVP``, ``GM``, ``Dir.``). The title is then cut into roles at ``| / \\ & + , ; :``,
+brackets, dashes, ``and/und/et/y`` and ``or/oder/ou/o`` (``/``, ``or`` and ``to`` mark
+*alternatives*).
 Interim and acting holders hold the role; ``ex-``/``former`` roles are past, ``retired`` means no
 current role. Only the first 300 characters of a title are read.
 
@@ -54,10 +55,10 @@ empty              blank, placeholders (N/A, -, null, ???), keyboard mash, numbe
 unknown            words, but none that name a role ("Growth Hacker", "Pastor")
 =================  ===========================================================================
 
-Several current roles: eligible if one is eligible, unless the eligible role is a rank joined by an
-alternative (``/``, ``or``, ``to``) to a lower rank (a range: review), or every eligible role is a VP
-grade beside an individual-contributor or manager role (bank grade: review). Otherwise review if one
-is review, else the most senior ineligible class.
+Several current roles: eligible if one is eligible, unless the eligible role is a rank joined by
+an alternative or a dash (``/``, ``or``, ``to``, ``–``) to a lower rank (a range: review), or every
+eligible role is a VP grade beside an individual-contributor or manager role (bank grade: review).
+Otherwise review if one is review, else the most senior ineligible class.
 
 Step 2, combining with the declared level (unknown or missing counts as below the minimum):
 
@@ -71,9 +72,20 @@ support, learner, ic, craft, adjective, no_role     ineligible             ineli
 empty, unknown                                      review                 ineligible
 ==================================================  =====================  =====================
 
+Where the policy is silent these readings were chosen (review is the cautious answer): a bare
+General Manager, Gerente General and Dean are eligible (company size is not guessed); manager-titled
+individual roles (Product Manager) are on the manager track; a deputy, associate or vice form of any
+eligible rank (Deputy CEO, Associate Partner, Vice Chair) is review; fractional, freelance and bare
+self-employed are solo markers (review); "(Director level)" states a grade, not a role (review);
+an explicit "unemployed" or "retired" beats a former role (no_role), while a former role alone at
+director level or above is review and a former role below it is no_role; VP beside a manager or a
+Distinguished Engineer is a bank grade like VP beside an individual role; words that name no role
+combine like an empty title; a company secretary is a secretary (support).
+
 ``minimum_level`` is director by default. A higher minimum (e.g. vp) sends an eligible title whose
-level reads below it to the manager_track row; a lower one (e.g. manager) lets manager_track and
-one_rung_below titles at or above it use the eligible row. An unknown minimum falls back to director.
+level reads below it to the one_rung_below row; a lower one (e.g. manager) lets manager_track and
+one_rung_below titles at or above it use the eligible row. An unknown minimum falls back to
+director.
 """
 
 from __future__ import annotations
@@ -192,6 +204,16 @@ _CHAR_MAP = str.maketrans({
 })
 
 
+# Cyrillic and Greek letters that look Latin, folded only inside words that mix them with Latin.
+_HOMOGLYPHS = str.maketrans("аеорсухіјѕԁԛԝοαεικνρτυχ", "aeopcyxijsdqwoaeikvptyx")
+_MIXED_WORD_RX = re.compile(r"\w*[a-z]\w*")
+
+
+def _fold_homoglyphs(s: str) -> str:
+    """Return ``s`` with look-alike letters inside Latin words replaced by Latin ones."""
+    return _MIXED_WORD_RX.sub(lambda m: m.group().translate(_HOMOGLYPHS), s)
+
+
 def _fix_mojibake(s: str) -> str:
     """Return ``s`` with UTF-8 that was read as cp1252 or Latin-1 put back."""
     if not _MOJIBAKE_HINT.search(s):
@@ -215,6 +237,7 @@ def _fold(raw: str) -> str:
     s = unicodedata.normalize("NFKC", s)[:MAX_TITLE_CHARS].translate(_CHAR_MAP).casefold()
     if s.isascii():
         return _ASCII_CTRL_RX.sub(" ", s)
+    s = _fold_homoglyphs(s)
     out = []
     for ch in unicodedata.normalize("NFKD", s):
         cat = unicodedata.category(ch)
@@ -244,6 +267,7 @@ _PLACEHOLDERS = frozenset({
     "my title", "position", "role", "no", "nothing", "nope", "idk", "dunno", "n", "a", "aa",
     "abc", "foo", "bar", "foobar", "lorem ipsum", "object object", "none of your business",
     "other", "misc", "various", "see above", "see resume", "see cv", "same", "etc", "ok",
+    "not applicable", "prefer not to say", "rather not say", "private", "confidential",
 })
 _SQL_RX = re.compile(
     r"\b(?:select|insert|update|delete|drop|union|alter|truncate|create)\b[^|]{0,80}"
@@ -284,7 +308,7 @@ _PRE = _subs(
         r"|\b(?:urgent(?:ly)?|now|we'?re)?\s*hiring(?: now)?\b(?! manager)|\bapply (?:now|today)\b"
         r"|\bcompetitive salary\b|\bper (?:hour|year|annum)\b|\b(?:un)?befristet\b|\bvollzeit\b"
         r"|\bteilzeit\b|\bcdi\b|\bcdd\b|\btemps (?:plein|partiel)\b|\bteletravail\b"
-        r"|\btiempo (?:completo|parcial)\b|\bjornada completa\b|\bremoto\b|\bopentowork\b",
+        r"|\btiempo (?:completo|parcial)\b|\bjornada completa\b|\bremoto\b",
         " ",
     ),
     # Possessive leaders and CxO teams are not roles: "CEO's Assistant", "CTO Office".
@@ -323,13 +347,17 @@ _VP_WORDS_RX = re.compile(
 )
 
 _MID = _subs(
-    (r"\b(vp|director|head of|of|for|manager|lead|cto|svp|evp|senior vp)\s+eng\b", r"\1 engineering"),
+    (
+        r"\b(vp|director|head of|of|for|manager|lead|cto|svp|evp|senior vp)\s+eng\b",
+        r"\1 engineering",
+    ),
     (r"\beng\b(?=\s+(?:manager|lead|director|team|org|operations))", "engineering"),
     (r"\beng\b", "engineer"),
     (r"\b(vp|director|head of|of|for|manager|lead|cto|senior vp)\s+dev\b", r"\1 development"),
     (r"\bdev\b(?=\s+(?:manager|lead|director|team|org|operations))", "development"),
     (r"\bdev\b", "developer"),
-    (r"\bco[- ](?=found|owner|fondat|fundad|grunder|gruender|ceo|chair)", "co"),
+    (r"\bco[- ](?=found|owner|fondat|fundad|grunder|gruender)", "co"),
+    (rf"\bco[- ](?=(?:{_CXO}|chair\w*|president)\b)", ""),
     (r"\bvice[- ](?=chair|chancellor|principal|provost|dean|rector)", "vice "),
     (r"\bnon[- ]exec(?:utive)?\b", "nonexecutive"),
     (r"\bowner\s*[-/]?\s*operator", "owner operator"),
@@ -345,8 +373,9 @@ _MID = _subs(
     (r"\s*(?:@|\b(?:at|bei|chez|en|presso)\b)\s*[^|,;/&()\[\]–+•·]*", " qqorg "),
     # Support and advice "to the CEO & Founder": the boss is not the signup's role.
     (
-        r"\b(assistant|assistante|assistent|assistentin|assistenz|asistente|aide|secretary|pa|"
-        r"support|advisor|adviser|chief of staff|associate|intern|liaison|right[- ]hand)\s+"
+        r"\b(assistant|assistante|assistent|assistentin|assistenz|asistente|aide|"
+        r"secretary(?! of state)|pa|support|advisor|adviser|chief of staff|associate|intern|"
+        r"liaison|right[- ]hand)\s+"
         r"(?:to|for|of|de|del|der|des|du|au|aux|a)\s+(?:the\s+|la\s+|le\s+|el\s+)?"
         r"[^|;()\[\]–•·]*",
         r"\1",
@@ -370,6 +399,8 @@ _SPLIT_RX = re.compile(
     r"|(?<=\S)-+\s|\.(?=\s|$)|\bqqrange\b|\b(?:and|und|et|y|or|oder|ou|o|plus)\b)\s*"
 )
 _ALT_SEPARATORS = frozenset({"/", "\\", "or", "oder", "ou", "o", "qqrange"})
+# Between two ranks a dash reads as a range too ("Manager – Director").
+_RANGE_SEPARATORS = _ALT_SEPARATORS | {"–", "-"}
 
 
 # ------------------------------------------------------------------------- step 1: the rules
@@ -422,9 +453,13 @@ _IC = (
     r"technicien(?:ne)?|tecnic[oa]|techniker(?:in)?|spezialist(?:in)?|especialista|specialiste|"
     r"redakteur(?:in)?|redact(?:eur|rice)|periodista|journaliste|chargee? de|"
     r"conseill(?:er|ere)|asesor(?:a)?|kauf(?:mann|frau)|fachkraft|wissenschaftler(?:in)?|"
-    r"forscher(?:in)?|chercheu(?:r|se)|investigador(?:a)?)"
+    r"forscher(?:in)?|chercheu(?:r|se)|investigador(?:a)?|coordinador(?:a|es)?|"
+    r"coordinat(?:eur|rice)|administrador(?:a)?|administrat(?:eur|rice)|oberarzt\w*|"
+    r"facharzt\w*|gestor(?:a)?|tecnico|auxiliar)"
 )
 _IC_RX = re.compile(rf"\b{_IC}\b")
+# What makes a VP a bank officer grade when it sits in the same role ("SVP Relationship Manager").
+_GRADE_RX = re.compile(rf"\b(?:{_IC}|manag(?:er|ers)|lead|leads)\b")
 _SCHOOL_SUBJECTS = (
     r"(?:maths?|mathematics|english|science|sciences|history|geography|physics|chemistry|"
     r"biology|music|art|arts|drama|pe|physical education|languages|modern languages|mfl|french|"
@@ -504,7 +539,7 @@ _GROUPS: list[list[_Rule]] = [
         _r(NO_ROLE, None, "", r"\bunemployed\b|\bjobless\b|\bjob[- ]?seek(?:er|ing)\b"
            r"|\blooking for (?:work|a job|a new role|new opportunities|opportunities|my next)\b"
            r"|\bseeking (?:new )?(?:opportunities|employment|work|a role|roles|a position)\b"
-           r"|\bopen to (?:work|opportunities|new opportunities)\b|\bbetween (?:jobs|roles|"
+           r"|\bopen ?to ?(?:work|opportunities|new opportunities)\b|\bbetween (?:jobs|roles|"
            r"positions)\b|\bcareer break\b|\bin transition\b|\barbeits(?:los|suchend)\w*"
            r"|\barbeitsuchend\w*|\berwerbslos\w*|\bauf jobsuche\b|\bsans emploi\b"
            r"|\bchomeu(?:r|se)\b|\bdemandeu(?:r|se) de emploi\b|\ben recherche de emploi\b"
@@ -536,19 +571,25 @@ _GROUPS: list[list[_Rule]] = [
            "is on the manager track"),
         _r(MANAGER, S.MANAGER, "rank", r"\b(?:store|branch|shop|retail|outlet|boutique|shift|"
            r"floor|department store)\s+manager\b", "is on the manager track"),
+        _r(MANAGER, S.MANAGER, "rank", r"\bteamleit(?:er|erin|ung)\b|\bgruppenleit(?:er|erin|ung)\b"
+           r"|\bvorarbeiter\w*|\bschichtleit\w*|\bprojektleit\w*|\bfilialleit\w*|\bmarktleit\w*"
+           r"|\bstationsleit\w*|\bniederlassungsleit\w*|\bleit(?:er|erin|ung)\s+(?:des\s+|der\s+)?"
+           r"(?:team|gruppe|projekt|filiale|schicht)\w*|\bjef[ea] de (?:equipo|proyecto|turno|"
+           r"grupo|obra)\b|\bteam head\b", "is on the manager track"),
     ],
     [  # support to a leader and admin
         _r(SUPPORT, S.INDIVIDUAL_CONTRIBUTOR, "", r"\bdirector of first impressions\b"
            r"|\bchief first impressions officer\b", "is a receptionist's title"),
         _r(SUPPORT, S.INDIVIDUAL_CONTRIBUTOR, "",
-           r"\b\w*assist(?:ants?|antes?|ent|entin|enz|entes?)\b|^pa$|\baides?\b"
+           r"\b(?:(?:executive|personal|administrative|admin|office|team|virtual|private|legal|"
+           r"board|management)\s+)?\w*assist(?:ants?|antes?|ent|entin|enz|entes?)\b|^pa$|\baides?\b"
            r"|(?<!permanent )\bsecretar(?:y|ies|ia|io)\b(?!\s+(?:general|of state)\b)"
            r"|\bsecretaire\b(?!\s+generale?\b)|\bsekretar(?:in)?\b|\bsekretariat\b"
            r"|\boffice (?:manager|administrator|coordinator|clerk)\b|\bburo(?:leiter(?:in)?|"
            r"leitung|kauf(?:mann|frau)|kraft)\b|\breceptionist\b|\bfront desk\b"
            r"|\badministrative (?:coordinator|officer|specialist|support)\b"
            r"|(?<!system )(?<!systems )(?<!database )(?<!network )(?<!it )\badmin\b"
-           r"|\bauxiliar administrativ[oa]\b|\bright[- ]hand\b",
+           r"|\bauxiliar administrativ[oa]\b|\basistentes?\b|\bright[- ]hand\b",
            "is a support or administrative role, whoever the boss is"),
     ],
     [  # craft and occupational uses of leadership words
@@ -568,13 +609,14 @@ _GROUPS: list[list[_Rule]] = [
         _r(CRAFT, None, "", r"\b(?:choir|choral|chorus|church music|band|orchestra|music|musical)"
            r"\s+directors?\b|\bdirector of (?:music|choirs?|choral (?:music|activities)|bands?|"
            r"orchestras?)\b|\bchorleiter(?:in)?\b|\bdirigent(?:in)?\b|\bkapellmeister\b"
-           r"|\bdirector de (?:orquesta|coro)\b|\bchef de orchestre\b|\bchef de choeur\b",
+           r"|\bdirector de (?:orquesta|coro)\b|\bchef de orchestre\b|\bchef de choeur\b"
+           r"|\b(?:reise|kurs|spiel|chor|band)leit(?:er|erin|ung)\b",
            "is a musical craft (choir or music director), not a leadership role"),
         _r(CRAFT, None, "", r"\bfire (?:and life )?safety directors?\b|\bdirector of fire safety\b",
            "is an occupational certificate (fire safety director), not a leadership role"),
         _r(CRAFT, None, "", r"\b(?:broadcast|tv|television|live|studio|news|newscast|theatre|"
            r"theater|stage|concert|event|live production)\s+technical directors?\b"
-           r"|\btechnical director\b(?=.*\b(?:broadcast|television|newscast|live production)\b)",
+           r"|\btechnical director\b.*\b(?:broadcast|tv|television|newscast|live)\b",
            "is a production craft (broadcast technical director), not a leadership role"),
         _r(CRAFT, None, "", r"\b(?:film|movie|stage|theatre|theater|music video|video|"
            r"documentary|commercials|tv|television|animation|opera|dance|cruise|activit(?:y|ies))"
@@ -589,14 +631,15 @@ _GROUPS: list[list[_Rule]] = [
            r"driver|mechanic|nurse|mistress of|boy|girl|cheerleader|librarian|usher|steward)\b",
            "is a craft or occupational 'head', not the head of a function"),
         _r(CRAFT, None, "", r"\bchief (?:petty|warrant|master|mate|steward|stewardess|cook|purser|"
-           r"boatswain|bosun|radio officer|yeoman)\b|\bchief (?:master )?sergeant\b"
+           r"boatswain|bosun|radio officer|yeoman)(?: officer)?\b|\bchief (?:master )?sergeant\b"
            r"|\bcommand master chief\b",
            "is a military or maritime rank, not an executive role"),
     ],
     [  # leadership words as adjectives or team names
         _r(ADJECTIVE, S.INDIVIDUAL_CONTRIBUTOR, "", r"\baccount executives?\b",
            "uses 'executive' as an adjective: an individual sales role"),
-        _r(ADJECTIVE, S.INDIVIDUAL_CONTRIBUTOR, "", r"\bexecutive (?:driver|chauffeur|protection)\b",
+        _r(ADJECTIVE, S.INDIVIDUAL_CONTRIBUTOR, "",
+           r"\bexecutive (?:driver|chauffeur|protection)\b",
            "uses 'executive' as an adjective: the role is the driver"),
     ],
     [  # review: genuinely debatable
@@ -618,9 +661,10 @@ _GROUPS: list[list[_Rule]] = [
            r"|\b(?:directeur|directrice|director|directora)(?: generale?)? "
            r"(?:adjointe?|adjunt[oa])\b|\bdga\b|\bavp\b",
            "is a deputy or associate rank: director-level in some organisations only"),
-        _r(REVIEW, None, "", r"\bchief of staff\b|\bchief (?:engineer|architect|scientist|"
-           r"technologist|economist|strategist|designer|evangelist|storyteller|of party|"
-           r"inspector)\b|\bdistinguished (?:engineer|architect|scientist|technologist|member)\b"
+        _r(REVIEW, None, "individual",
+           r"\bchief of staff\b|\bchief (?:engineer|architect|scientist|technologist|economist|"
+           r"strategist|designer|evangelist|storyteller|of party|inspector)\b"
+           r"|\bdistinguished (?:engineer|architect|scientist|technologist|member)\b"
            r"|\b(?:section|bureau|division|branch|unit|crew|deputy)\s+chief\b"
            r"|\btechnical fellow\b", "is a chief or distinguished title without a clear level"),
         _r(REVIEW, None, "", r"\b(?:creative|technical|artistic|audio|sound|game|narrative)\s+"
@@ -654,12 +698,14 @@ _GROUPS: list[list[_Rule]] = [
         _r(REVIEW, None, "", r"\babteilungsleit(?:er|erin|ung)\b|\bleit(?:er|erin|ung)\s+"
            r"(?:der\s+|des\s+)?abteilung\b|\bjef[ea] de (?:departamento|area|seccion|servicio|"
            r"division)\b|\bresponsables?\b|\bchef de (?:service|departement|division|pole|bureau)\b"
-           r"|\bco-?gerante?s?\b|\bgerante?s?\b",
+           r"|\bco-?gerante?s?\b|(?<!associe )(?<!associee )\bgerante?s?\b",
            "is a non-English title that spans manager to director"),
         _r(REVIEW, None, "", r"\b(?:entrepreneur|founder|executive) in residence\b|\beir\b"
            r"|\b(?:serial |tech |social )?entrepreneur\b|\bsolopreneur\b",
            "is an entrepreneur title without a clear current business"),
-        _r(REVIEW, None, "", r"\bvice chancellor\b(?=.*\bpro\b)|\bpro vice chancellor\b",
+        _r(REVIEW, None, "", r"\b(?:director|vp|executive|senior director)[- ]level\b",
+           "states a grade, not a role"),
+        _r(REVIEW, None, "", r"\bpro[- ]?vice chancellor\b|\bdean of students\b",
            "is a deputy to the head of a university"),
     ],
     [  # senior individual contributors
@@ -673,8 +719,8 @@ _GROUPS: list[list[_Rule]] = [
     ],
     [  # eligible
         _r(ELIGIBLE, S.C_LEVEL, "c", rf"\b(?:{_CXO})\b", "is a C-level title"),
-        _r(ELIGIBLE, S.C_LEVEL, "c", r"\bchief\s+(?:[a-z&'-]+\s+){0,5}?officer\b|\bchief executive\b"
-           r"|\bc-?(?:level|suite)\b|\bc level\b", "is a C-level title"),
+        _r(ELIGIBLE, S.C_LEVEL, "c", r"\bchief\s+(?:[a-z&'-]+\s+){0,5}?officer\b"
+           r"|\bchief executive\b|\bc-?(?:level|suite)\b|\bc level\b", "is a C-level title"),
         _r(ELIGIBLE, S.C_LEVEL, "c", r"\bpresident(?:e|a)?\b|\bprasident(?:in)?\b",
            "heads an organisation"),
         _r(ELIGIBLE, S.C_LEVEL, "c", r"\b(?:executive |nonexecutive )?chair(?:man|woman|person|"
@@ -685,7 +731,7 @@ _GROUPS: list[list[_Rule]] = [
            r"proviseur|superintendent of schools|school superintendent|police chief|fire chief|"
            r"chief of (?:the )?(?:police|fire(?: department)?)|chief constable|"
            r"police commissioner|fire commissioner|secretary[- ]general|secretaire generale?|"
-           r"secretari[oa] general|generalsekretar(?:in)?|permanent secretary|"
+           r"secretari[oa] general|generalsekretar(?:in)?|permanent secretary|secretary of state|"
            r"director[- ]general|directeur general|directrice generale|directora? general|"
            r"generaldirektor(?:in)?|direct(?:or|ora|eur|rice) de (?:escuela|colegio|instituto|"
            r"ecole|college|lycee)|chef de (?:entreprise|etablissement))\b",
@@ -701,13 +747,15 @@ _GROUPS: list[list[_Rule]] = [
            r"|\bgeschaftsinhaber\w*|\bproprietaire\b|\bpropietari[oa]\b|\bduen[oa]\b"
            r"|\bproprietor\b|\bteilhaber(?:in)?\b", "owns the business"),
         _r(ELIGIBLE, S.FOUNDER, "partner", r"^(?:" + _PARTNER_MODS + r"\s+){0,2}partners?"
-           r"(?:\s*$|\s+(?:of|in|at|for|with)\b)|^(?:associee?|socia?)(?:\s+(?:gerante?|director"
+           r"(?:\s*$|\s+(?:of|in|at|for|with)\b)|^(?:associee?|soci[oa])(?:\s+(?:gerante?|director"
            r"|directora|fundador|fundadora|gerente|principal|fondat(?:eur|rice)))?$",
            "is a partner at a firm"),
         _r(ELIGIBLE, S.C_LEVEL, "md", r"\bmanaging directors?\b|^md$|\bgeschaftsfuhr(?:er|erin|ung|"
            r"ende[rn]?)\b|\bgeschaeftsfuehr\w*|\bgeschaftsleit(?:er|erin|ung)\b|\bvorstand\w*"
            r"|\bpdg\b|\bdg\b|\bconsejer[oa] delegad[oa]\b|\bdirect(?:or|ora) ejecutiv[oa]\b",
            "runs a company"),
+        _r(ELIGIBLE, S.DIRECTOR, "director", r"\b(?:drh|dsi|daf|daf|dcg|dircom)\b",
+           "is a French director title (directeur des ...)"),
         _r(ELIGIBLE, S.VP, "gm", r"\bgeneral managers?\b|\bgerente general\b"
            r"|\bgeneralbevollmachtigte?r?\b",
            "runs a company, division or business unit"),
@@ -719,8 +767,10 @@ _GROUPS: list[list[_Rule]] = [
         _r(ELIGIBLE, S.SENIOR_DIRECTOR, "director", r"\bsenior\s+(?:[a-z]+\s+)?directors?\b",
            "is a senior director title"),
         _r(ELIGIBLE, S.VP, "director", r"\bexecutive directors?\b", "is a director-level title"),
-        _r(ELIGIBLE, S.DIRECTOR, "director", r"\b" + _DIRECTOR + r"\b", "is a director-level title"),
-        _r(ELIGIBLE, S.DIRECTOR, "head", r"\bhead of\b", "is a director-level title", "Head of"),
+        _r(ELIGIBLE, S.DIRECTOR, "director", r"\b" + _DIRECTOR + r"\b",
+           "is a director-level title"),
+        _r(ELIGIBLE, S.DIRECTOR, "head", r"\bhead of\s+[a-z0-9]", "is a director-level title",
+           "Head of"),
         _r(ELIGIBLE, S.DIRECTOR, "head", r"\bhead\s+(?!of\b)[a-z]+|[a-z]+\s+head\b",
            "is a director-level title (the head of a function)"),
         _r(ELIGIBLE, S.DIRECTOR, "head", r"\b(?:bereichs|it-?|it |vertriebs|marketing|finanz|"
@@ -738,8 +788,6 @@ _GROUPS: list[list[_Rule]] = [
            "grade in others"),
         _r(REVIEW, None, "", r"\b[a-z]*leit(?:er|erin|ung)\b|\bjef[ea]s?\b|\bsuperintendent\b",
            "is a non-English title that spans manager to director"),
-        _r(REVIEW, None, "", r"\bindependent director\b|\bdirector-level\b",
-           "is director-level in some organisations only"),
     ],
     [  # the manager track
         _r(MANAGER, S.SENIOR_MANAGER, "rank", r"\bsenior\s+(?:[a-z-]+\s+){0,3}?managers?\b",
@@ -759,8 +807,10 @@ _GROUPS: list[list[_Rule]] = [
     [  # individual contributors
         _r(IC, S.INDIVIDUAL_CONTRIBUTOR, "", r"\b[a-z]+\s+executives?\b",
            "is an individual contributor role ('executive' as a grade)"),
-        _r(IC, S.INDIVIDUAL_CONTRIBUTOR, "", r"\b" + _IC + r"\b|\bpartners?\b|\bowners?\b",
+        _r(IC, S.INDIVIDUAL_CONTRIBUTOR, "", r"\b" + _IC + r"\b",
            "is an individual contributor role"),
+        _r(IC, S.INDIVIDUAL_CONTRIBUTOR, "", r"\bpartners?\b|\bowners?\b",
+           "is an individual contributor role (not a partner or owner of a firm)"),
     ],
 ]
 
@@ -775,7 +825,7 @@ _COMPILED_GROUPS = [(_group_union(g), g) for g in _GROUPS]
 # Markers inside one role.
 _NOW_RX = re.compile(r"\b(?:now|currently|current|aktuell|derzeit|actuellement|actualmente)\b")
 _PAST_RX = re.compile(
-    r"\b(?:ex|former|formerly|previously|prev|past|ehemalig\w*|ehem|fruher\w*|vormals|ancienne?|"
+    r"\b(?:ex|former|formerly|previously|prev|past|ehemalig\w*|ehem|fruher\w*|vormals|ancien(?:ne)?|"
     r"anciennement|anteriormente|antigu[oa]|alumn(?:us|a|i))\b"
 )
 _RETIRED_RX = re.compile(
@@ -790,8 +840,8 @@ _SOLO_RX = re.compile(
     r"selbstandig\w*|einzelunternehm\w*|independiente)\b"
 )
 _LEARNER_BARE_RX = re.compile(
-    r"^(?:summer |student |graduate |management )?(?:interns?|trainee|apprentice|werkstudent(?:in)?|"
-    r"praktikant(?:in)?|stagiaire|becari[oa]|alternante?|working student|azubi)$"
+    r"^(?:summer |student |graduate |management )?(?:interns?|trainee|apprentice|"
+    r"werkstudent(?:in)?|praktikant(?:in)?|stagiaire|becari[oa]|alternante?|working student|azubi)$"
 )
 _TOKEN_RX = re.compile(r"\bqq(?:org|adj|interim)\b")
 _CLEAN_RX = re.compile(r"[^a-z0-9' -]+")
@@ -830,21 +880,47 @@ class _Role:
 _CXO_WORD_RX = re.compile(_CXO)
 
 
+_UPPER = frozenset({
+    "vp", "vps", "md", "gm", "pdg", "dg", "avp", "ned", "hr", "it", "ai", "hrbp", "qa", "sre",
+    "ux", "ui", "pr", "emea", "apac", "uk", "us", "eu", "dop", "eir", "drh", "dsi", "daf", "dga",
+    "cdl", "mba", "phd", "rn",
+})
+_LOWER = frozenset({
+    "of", "de", "du", "des", "la", "le", "der", "the", "and", "to", "in", "at", "for", "with",
+    "a", "y", "et", "el", "del", "los", "las", "en",
+})
+_ACCENTED = {
+    "geschaftsfuhrer": "Geschäftsführer", "geschaftsfuhrerin": "Geschäftsführerin",
+    "geschaftsfuhrung": "Geschäftsführung", "grunder": "Gründer", "grunderin": "Gründerin",
+    "mitgrunder": "Mitgründer", "mitgrunderin": "Mitgründerin", "kuchenchef": "Küchenchef",
+    "prasident": "Präsident", "prasidentin": "Präsidentin", "kaufmannischer": "Kaufmännischer",
+    "sekretarin": "Sekretärin", "schuler": "Schüler", "etudiant": "Étudiant",
+    "etudiante": "Étudiante", "generale": "générale",
+    "geschaftsfuhrender": "Geschäftsführender", "geschaftsfuhrende": "Geschäftsführende",
+    "dueno": "Dueño", "duena": "Dueña", "associe": "Associé", "associee": "Associée",
+    "gerant": "Gérant", "gerante": "Gérante",
+}
+
+
 def _display(text: str) -> str:
     """Return matched words as a person would write them."""
     words = []
-    for word in text.strip().split():
-        if _CXO_WORD_RX.fullmatch(word) or word in {"vp", "vps", "md", "gm", "pdg", "dg", "avp", "ned"}:
+    for i, word in enumerate(text.strip().split()):
+        if _CXO_WORD_RX.fullmatch(word) or word in _UPPER:
             words.append(word.upper())
-        elif word in {"of", "de", "du", "des", "la", "le", "der", "the", "and", "to"}:
+        elif i and word in _LOWER:
             words.append(word)
         else:
-            words.append(word[:1].upper() + word[1:])
+            words.append(_ACCENTED.get(word) or word[:1].upper() + word[1:])
     return " ".join(words)
 
 
-def _classify(text: str) -> tuple[str, Seniority | None, str, str, bool]:
-    """Return (class, level, family, reason, VP-with-individual-role) for one role's text."""
+_Match = tuple[str, Seniority | None, str, str, bool, int, int]
+_NO_MATCH: _Match = (UNKNOWN, None, "", "", False, 0, 0)
+
+
+def _classify(text: str) -> _Match:
+    """Return (class, level, family, reason, VP-with-individual-role, start, end) for a role."""
     for union, rules in _COMPILED_GROUPS:
         if not union.search(text):
             continue
@@ -857,9 +933,9 @@ def _classify(text: str) -> tuple[str, Seniority | None, str, str, bool]:
             bank_grade = False
             if rule.family == "vp":
                 rest = text[: m.start()] + " " + text[m.end():]
-                bank_grade = _IC_RX.search(rest) is not None
-            return rule.cls, rule.level, rule.family, reason, bank_grade
-    return UNKNOWN, None, "", "", False
+                bank_grade = _GRADE_RX.search(rest) is not None
+            return rule.cls, rule.level, rule.family, reason, bank_grade, m.start(), m.end()
+    return _NO_MATCH
 
 
 def _is_junk(text: str) -> bool:
@@ -914,7 +990,7 @@ def _read_markers(role: _Role) -> None:
     text = _EDGE_RX.sub("", _SPACE_RX.sub(" ", _TOKEN_RX.sub(" ", text)))
     if _LEARNER_BARE_RX.match(text) and not (role.past or role.retired):
         role.learner = True
-        role.notes.append(f"'{_display(text)}' makes the role a learner's")
+        role.notes.append(f"'{_display(text)}' is a learner's role")
         text = ""
     role.text = text
     flagged = role.past or role.retired or role.emeritus or role.solo or role.learner
@@ -938,7 +1014,10 @@ def _read_title(raw: str) -> _Reading:
     """Classify a title on its own (policy step 0 and step 1)."""
     s = _fold(raw)
     if not re.search(r"[a-z]", s):
-        return _Reading(EMPTY, None, ("the title has no letters",))
+        if any(ch.isalpha() for ch in s):
+            return _Reading(UNKNOWN, None, ("the title is in a script this engine does not read",))
+        return _Reading(EMPTY, None, ("the title has no letters (only markup, symbols, numbers or "
+                                      "nothing)",))
     flat = " ".join(re.sub(r"[^a-z0-9]+", " ", s).split())
     if flat in _PLACEHOLDERS:
         return _EMPTY_READING
@@ -971,8 +1050,8 @@ def _classify_roles(roles: list[_Role]) -> list[_Role]:
                 role.reason = "a leadership word names a team or an office here, not a role"
                 role.level = S.INDIVIDUAL_CONTRIBUTOR
             continue
-        role.cls, role.level, role.family, role.reason, bank = _classify(role.text)
-        role.in_segment_ic = bank
+        role.cls, role.level, role.family, role.reason, role.in_segment_ic, _, _ = _classify(
+            role.text)
     kept: list[_Role] = []
     for role in roles:
         foldable = (
@@ -981,9 +1060,11 @@ def _classify_roles(roles: list[_Role]) -> list[_Role]:
         )
         prev = next((r for r in reversed(kept) if not r.modifier and r.text), None)
         if foldable and prev is not None and prev.cls not in (UNKNOWN, EMPTY):
+            # Words naming no role qualify the role before them ("Director, Creative"); the new
+            # reading counts only when its match reaches into those words.
             merged = f"{prev.text} {role.text}"
-            cls, level, family, reason, bank = _classify(merged)
-            if cls != UNKNOWN:
+            cls, level, family, reason, bank, _, end = _classify(merged)
+            if cls != UNKNOWN and end > len(prev.text):
                 prev.text, prev.cls, prev.level, prev.family = merged, cls, level, family
                 prev.reason, prev.in_segment_ic = reason, bank
             continue
@@ -993,8 +1074,8 @@ def _classify_roles(roles: list[_Role]) -> list[_Role]:
             and kept[1].cls not in (UNKNOWN, EMPTY) and not kept[1].modifier \
             and not (kept[0].past or kept[0].retired):
         merged = f"{kept[0].text} {kept[1].text}"
-        cls, level, family, reason, bank = _classify(merged)
-        if cls != UNKNOWN:
+        cls, level, family, reason, bank, start, _ = _classify(merged)
+        if cls != UNKNOWN and start < len(kept[0].text):
             kept[1] = replace(kept[1], text=merged, cls=cls, level=level, family=family,
                               reason=reason, in_segment_ic=bank, notes=list(kept[1].notes))
         kept = kept[1:]
@@ -1017,7 +1098,8 @@ def _apply_modifiers(roles: list[_Role]) -> None:
             role.emeritus = role.emeritus or mod.emeritus
             role.solo = role.solo or mod.solo
             role.learner = role.learner or mod.learner
-            role.notes.extend(mod.notes)
+            if mod.learner:
+                role.notes.append(f"{mod.notes[0]}, whatever the team ('{_display(role.text)}')")
         mod.consumed = bool(targets)
 
 
@@ -1042,9 +1124,9 @@ def _status_adjust(role: _Role) -> None:
         elif role.past:
             role.cls, role.reason = UNKNOWN, ""
         return
-    if role.learner and role.cls not in (NO_ROLE,):
+    if role.learner and role.cls != NO_ROLE:
         role.cls, role.level = LEARNER, S.INDIVIDUAL_CONTRIBUTOR
-        role.reason = f"{role.notes[0] if role.notes else 'a learner marker'}"
+        role.reason = role.notes[-1] if role.notes else "the title is a learner's role"
         return
     if role.retired:
         role.past = True
@@ -1098,7 +1180,7 @@ def _combine_roles(roles: list[_Role], interim: bool) -> _Reading:
     eligible = [r for r in working if r.cls == ELIGIBLE]
     if eligible:
         for a, b in zip(working, working[1:], strict=False):
-            if b.sep not in _ALT_SEPARATORS:
+            if b.sep not in _RANGE_SEPARATORS:
                 continue
             pair = (a, b) if a.cls == ELIGIBLE else (b, a)
             top, low = pair
@@ -1110,7 +1192,7 @@ def _combine_roles(roles: list[_Role], interim: bool) -> _Reading:
                     "spans the director threshold", *notes))
         if all(r.family == "vp" for r in eligible) and (
             any(r.in_segment_ic for r in eligible)
-            or any(r.cls in (IC, SENIOR_IC, MANAGER) for r in working)
+            or any(r.cls in (IC, SENIOR_IC, MANAGER) or r.family == "individual" for r in working)
         ):
             return _Reading(REVIEW, None, (
                 "VP here reads as a bank officer grade attached to an individual role",
@@ -1133,14 +1215,19 @@ def _combine_roles(roles: list[_Role], interim: bool) -> _Reading:
 # ----------------------------------------------------------------------- step 2: combine
 
 
+def _level_key(value: str) -> str:
+    """Return a declared level folded for lookup ("C-level executive" -> "c level executive")."""
+    return " ".join(re.sub(r"[\s_\-/]+", " ", value[:60].casefold()).split())
+
+
 _LEVEL_ALIASES = {
-    **{level.value.replace("_", " "): level for level in Seniority},
-    **{level.label.casefold(): level for level in Seniority},
+    **{_level_key(level.value): level for level in Seniority},
+    **{_level_key(level.label): level for level in Seniority},
     "ic": S.INDIVIDUAL_CONTRIBUTOR, "individual": S.INDIVIDUAL_CONTRIBUTOR,
     "mgr": S.MANAGER, "sr manager": S.SENIOR_MANAGER, "sr director": S.SENIOR_DIRECTOR,
     "vice president": S.VP, "svp": S.VP, "evp": S.VP, "c level": S.C_LEVEL, "clevel": S.C_LEVEL,
-    "c suite": S.C_LEVEL, "cxo": S.C_LEVEL, "executive": S.C_LEVEL, "owner": S.FOUNDER,
-    "founder owner": S.FOUNDER, "founder / owner": S.FOUNDER, "co founder": S.FOUNDER,
+    "c suite": S.C_LEVEL, "cxo": S.C_LEVEL, "owner": S.FOUNDER, "founder owner": S.FOUNDER,
+    "co founder": S.FOUNDER, "cofounder": S.FOUNDER,
 }
 
 
@@ -1150,8 +1237,7 @@ def _parse_level(value: object) -> Seniority | None:
         return value
     if not isinstance(value, str):
         return None
-    key = " ".join(re.sub(r"[\s_\-/]+", " ", value[:60].casefold()).split())
-    return Seniority.parse(key.replace(" ", "_")) or _LEVEL_ALIASES.get(key)
+    return _LEVEL_ALIASES.get(_level_key(value))
 
 
 def _shown(value: object) -> str:
@@ -1210,7 +1296,7 @@ def _decide(reading: _Reading, minimum: Seniority, high: bool, name: str,
         return Outcome.REVIEW, (f"declared {name}, below {threshold}, which contradicts the title "
                                 "(title inflation or a mis-click)")
     if cls == REVIEW:
-        return Outcome.REVIEW, "the title needs an organizer's judgement whatever the level declared"
+        return Outcome.REVIEW, "the title needs an organizer's judgement whatever level is declared"
     if cls in _GRADED:
         if high:
             return Outcome.REVIEW, (f"declared {name} but the title reads as {what}; the employer "
@@ -1220,5 +1306,6 @@ def _decide(reading: _Reading, minimum: Seniority, high: bool, name: str,
         if high:
             return Outcome.REVIEW, (f"declared {name} but the title gives no role to check it "
                                     "against")
-        return Outcome.INELIGIBLE, f"declared {name} and the title gives no role at {threshold} level"
+        return Outcome.INELIGIBLE, (f"declared {name} and the title gives no role at {threshold} "
+                                    "level")
     return Outcome.INELIGIBLE, f"declared {name} but the title reads as {what}"

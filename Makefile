@@ -35,6 +35,7 @@ test: install system-deps lint
 	ROUNDTABLE_TEST_DATABASE=postgresql $(BIN)/python -m pytest
 
 bench: install system-deps
+	$(BIN)/python bench/eligibility_speed.py
 	$(BIN)/python bench/signup_load.py
 
 clean:

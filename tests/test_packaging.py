@@ -49,3 +49,13 @@ def test_wheel_ships_templates_migrations_and_static(tmp_path: Path) -> None:
     ):
         assert expected in names
     assert any(n.startswith("roundtable/migrations/versions/") for n in names)
+
+
+def test_every_listed_package_is_committed() -> None:
+    """A package listed in pyproject but missing from git breaks every fresh install."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.splitlines()
+    for package in config["packages"]:
+        folder = config["package-dir"].get(package, package.replace(".", "/"))
+        assert any(path.startswith(folder + "/") for path in tracked), folder

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import smtplib
 import ssl
 from datetime import datetime
@@ -126,7 +127,7 @@ class FileTransport:
     def __call__(self, email: EmailMessage) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        (self.directory / f"{stamp}.eml").write_bytes(bytes(email))
+        (self.directory / f"{stamp}-{secrets.token_hex(3)}.eml").write_bytes(bytes(email))
 
 
 class SmtpTransport:

@@ -42,13 +42,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the extension singletons to ``app``."""
     from roundtable import sqlite
-    from roundtable.extensions import bootstrap, csrf, db, limiter, migrate
+    from roundtable.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+    from roundtable.organizer.views import load_organizer
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")))
     csrf.init_app(app)
     limiter.init_app(app)
     bootstrap.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "organizer.log_in"
+    login_manager.login_message = "Please sign in to use the organizer console."
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_organizer)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sqlite.configure(
@@ -62,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     """Register one blueprint per audience."""
     from roundtable.attendee.views import bp as attendee_bp
     from roundtable.feeds.views import bp as feeds_bp
+    from roundtable.organizer.views import bp as organizer_bp
     from roundtable.public.views import bp as public_bp
     from roundtable.signup.views import bp as signup_bp
 
@@ -69,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(signup_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(attendee_bp)
+    app.register_blueprint(organizer_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 import sys
 import time
@@ -11,10 +12,12 @@ from datetime import timedelta
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from roundtable import demo, events, export, mail, outbox, registrations
-from roundtable.errors import NotFound
+from roundtable import console, demo, events, export, mail, outbox, registrations
+from roundtable.errors import DomainError, NotFound
 from roundtable.extensions import db
 from roundtable.models import utcnow
+
+logger = logging.getLogger(__name__)
 
 
 @click.command("seed-demo")
@@ -50,13 +53,21 @@ def send_mail_command(watch: bool, interval: float) -> None:
     """Deliver the mail that is due (once, or continuously with --watch)."""
     send = mail.transport()
     while True:
-        counts = outbox.deliver_due(
-            db.session,
-            utcnow,
-            lambda message: mail.compose(db.session, message, utcnow()),
-            send,
-            outbox.DeliveryPolicy(),
-        )
+        try:
+            counts = outbox.deliver_due(
+                db.session,
+                utcnow,
+                lambda message: mail.compose(db.session, message, utcnow()),
+                send,
+                outbox.DeliveryPolicy(),
+            )
+        except Exception:  # a database hiccup must not stop a watching worker
+            db.session.rollback()
+            if not watch:
+                raise
+            logger.exception("mail delivery round failed; trying again")
+            time.sleep(interval)
+            continue
         if not watch or any(counts.values()):
             click.echo(", ".join(f"{n} {state}" for state, n in counts.items()))
         if not watch:
@@ -85,7 +96,33 @@ def purge_command(older_than: str) -> None:
                f"{cutoff:%Y-%m-%d}.")
 
 
-commands = [seed_demo_command, export_command, send_mail_command, purge_command]
+@click.command("create-organizer")
+@click.argument("email")
+@click.option("--name", default="", help="The organizer's name, shown in the audit log.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def create_organizer_command(email: str, name: str, password_stdin: bool) -> None:
+    """Create an organizer account for EMAIL (the password is prompted for, or read from stdin)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        organizer = console.create_organizer(db.session, email, password, utcnow(), name=name)
+    except DomainError as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Organizer account created for {organizer.email}.")
+
+
+commands = [
+    seed_demo_command,
+    export_command,
+    send_mail_command,
+    purge_command,
+    create_organizer_command,
+]
 
 
 def _create_app() -> object:

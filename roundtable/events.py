@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from roundtable import seating
-from roundtable.errors import NotFound
-from roundtable.models import Event, EventStatus
+from roundtable import outbox, seating
+from roundtable.errors import DomainError, InvalidTransition, NotFound
+from roundtable.models import (
+    ApprovalMode,
+    Event,
+    EventFormat,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+)
+from roundtable.seniority import Seniority
+from roundtable.sqlite import begin_write
 
 
 @dataclass(frozen=True)
@@ -66,3 +79,308 @@ def is_past(event: Event, now: datetime) -> bool:
 def is_open_for_registration(event: Event, now: datetime) -> bool:
     """Return True while the event is published and has not started."""
     return event.status == EventStatus.PUBLISHED and now < event.starts_at
+
+
+# --- Organizer changes: create, edit, publish, unpublish, cancel ------------------------------
+
+SLUG_RX = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+# The fields whose change moves the event in someone's calendar, by the name mail uses.
+CALENDAR_FIELDS = {
+    "starts_at": "start time",
+    "ends_at": "end time",
+    "timezone": "time zone",
+    "format": "format",
+    "location": "place",
+    "join_url": "join link",
+}
+
+
+class InvalidEventDetails(DomainError):
+    """An event's details break a rule; ``field`` names the form field at fault."""
+
+    status_code = 400
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class EventDetails:
+    """What an organizer enters for an event; start and end are wall times in ``timezone``."""
+
+    title: str
+    slug: str
+    host: str
+    format: EventFormat
+    starts_local: datetime
+    ends_local: datetime
+    timezone: str
+    capacity: int
+    summary: str = ""
+    description: str = ""
+    location: str = ""
+    join_url: str = ""
+    company_cap: int | None = None
+    minimum_level: Seniority = Seniority.DIRECTOR
+    approval_mode: ApprovalMode = ApprovalMode.AUTO
+
+
+@dataclass(frozen=True)
+class EventUpdate:
+    """What an edit changed: calendar fields by name, who was told, who got a freed seat."""
+
+    changes: list[str]
+    notified: int
+    promoted: int
+
+
+@functools.cache
+def zone_names() -> tuple[str, ...]:
+    """Return the IANA time zone names, sorted."""
+    return tuple(sorted(available_timezones()))
+
+
+@functools.cache
+def _zone_set() -> frozenset[str]:
+    return frozenset(zone_names())
+
+
+def zone(name: str) -> ZoneInfo:
+    """Return the IANA zone ``name``; raise InvalidEventDetails for anything else."""
+    if name not in _zone_set():
+        raise InvalidEventDetails(
+            f"“{name}” is not a time zone we know. Use an IANA name such as Europe/London "
+            "or America/New_York.",
+            "timezone",
+        )
+    return ZoneInfo(name)
+
+
+def to_utc(local: datetime, tz: ZoneInfo, field: str) -> datetime:
+    """Return the wall time ``local`` in ``tz`` as a UTC instant; refuse times that never occur."""
+    aware = local.replace(tzinfo=tz, fold=0)
+    instant = aware.astimezone(UTC)
+    if instant.astimezone(tz).replace(tzinfo=None) != local.replace(fold=0):
+        raise InvalidEventDetails(
+            f"{local:%Y-%m-%d %H:%M} does not exist in {tz.key}: the clocks skip that hour. "
+            "Choose a time outside the change.",
+            field,
+        )
+    return instant
+
+
+def details_of(event: Event) -> EventDetails:
+    """Return an event's details as the edit form shows them (wall times in its zone)."""
+    tz = ZoneInfo(event.timezone)
+    return EventDetails(
+        title=event.title,
+        slug=event.slug,
+        host=event.host,
+        format=event.format,
+        starts_local=event.starts_at.astimezone(tz).replace(tzinfo=None),
+        ends_local=event.ends_at.astimezone(tz).replace(tzinfo=None),
+        timezone=event.timezone,
+        capacity=event.capacity,
+        summary=event.summary,
+        description=event.description,
+        location=event.location or "",
+        join_url=event.join_url or "",
+        company_cap=event.company_cap,
+        minimum_level=event.minimum_level,
+        approval_mode=event.approval_mode,
+    )
+
+
+def _checked(details: EventDetails) -> dict[str, Any]:
+    """Return the column values of valid ``details``; raise InvalidEventDetails otherwise."""
+    if not details.title.strip():
+        raise InvalidEventDetails("Please give the roundtable a title.", "title")
+    if not details.host.strip():
+        raise InvalidEventDetails("Please name the host.", "host")
+    slug = details.slug.strip()
+    if len(slug) > 80 or not SLUG_RX.fullmatch(slug):
+        raise InvalidEventDetails(
+            "The address name may use lower-case letters, digits and single hyphens between "
+            "them, e.g. ai-adoption-2026 (at most 80 characters).",
+            "slug",
+        )
+    tz = zone(details.timezone.strip())
+    starts_at = to_utc(details.starts_local, tz, "starts_local")
+    ends_at = to_utc(details.ends_local, tz, "ends_local")
+    if ends_at <= starts_at:
+        raise InvalidEventDetails("The end must be after the start.", "ends_local")
+    if details.capacity < 1:
+        raise InvalidEventDetails("The capacity must be at least 1.", "capacity")
+    if details.company_cap is not None and details.company_cap < 1:
+        raise InvalidEventDetails(
+            "Seats per company must be at least 1, or left empty for no limit.", "company_cap"
+        )
+    location = details.location.strip() or None
+    join_url = details.join_url.strip() or None
+    if details.format == EventFormat.IN_PERSON and not location:
+        raise InvalidEventDetails("An in-person roundtable needs a place.", "location")
+    if join_url and not join_url.startswith(("https://", "http://")):
+        raise InvalidEventDetails("The join link must start with https://.", "join_url")
+    return {
+        "title": details.title.strip(),
+        "slug": slug,
+        "summary": details.summary.strip(),
+        "description": details.description.strip(),
+        "host": details.host.strip(),
+        "format": details.format,
+        "location": location,
+        "join_url": join_url,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "timezone": tz.key,
+        "company_cap": details.company_cap,
+        "minimum_level": details.minimum_level,
+        "approval_mode": details.approval_mode,
+    }
+
+
+def _ensure_slug_free(session: Session, slug: str, event_id: int | None = None) -> None:
+    query = select(Event.id).where(Event.slug == slug)
+    if event_id is not None:
+        query = query.where(Event.id != event_id)
+    if session.scalar(query) is not None:
+        raise InvalidEventDetails(
+            f"Another roundtable already uses the address name “{slug}”.", "slug"
+        )
+
+
+def create_event(session: Session, details: EventDetails, now: datetime) -> Event:
+    """Add a draft event; refuse invalid details and a start in the past."""
+    values = _checked(details)
+    if values["starts_at"] <= now:
+        raise InvalidEventDetails("The start must be in the future.", "starts_local")
+    begin_write(session)
+    _ensure_slug_free(session, values["slug"])
+    event = Event(
+        **values,
+        capacity=details.capacity,
+        status=EventStatus.DRAFT,
+        sequence=0,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def update_event(
+    session: Session,
+    event_id: int,
+    details: EventDetails,
+    now: datetime,
+    options: seating.SeatingOptions,
+) -> EventUpdate:
+    """Apply an organizer's edit; a moved time or place updates every confirmed attendee.
+
+    A change of start, end, zone, format, place or join link raises the calendar sequence and
+    sends an updated invitation. A new capacity follows ``seating.set_capacity``: never below
+    the confirmed count, and new seats go to the waiting list at once.
+    """
+    event = seating.lock_event(session, options, event_id=event_id)
+    if event.status == EventStatus.CANCELLED:
+        raise InvalidTransition("This roundtable is cancelled, so it can no longer be changed.")
+    values = _checked(details)
+    if values["slug"] != event.slug:
+        _ensure_slug_free(session, values["slug"], event.id)
+    for name in ("starts_at", "ends_at"):  # the form has minutes: same minute, same instant
+        if values[name] == getattr(event, name).replace(second=0, microsecond=0):
+            values[name] = getattr(event, name)
+    changes = [label for name, label in CALENDAR_FIELDS.items()
+               if getattr(event, name) != values[name]]
+    for name, value in values.items():
+        setattr(event, name, value)
+    if changes:
+        event.sequence += 1
+    promoted = seating.set_capacity(session, event, details.capacity, now)
+    notified = 0
+    if changes:
+        skip = {r.id for r in promoted}  # their promotion mail already carries the new details
+        for registration in _registrations(session, event.id, RegistrationStatus.CONFIRMED):
+            if registration.id not in skip:
+                outbox.enqueue(
+                    session, "event_changed", registration, calendar="REQUEST", changes=changes
+                )
+                notified += 1
+    session.flush()
+    return EventUpdate(changes, notified, len(promoted))
+
+
+def _registrations(
+    session: Session, event_id: int, *statuses: RegistrationStatus
+) -> list[Registration]:
+    return list(
+        session.scalars(
+            select(Registration)
+            .where(Registration.event_id == event_id, Registration.status.in_(statuses))
+            .order_by(Registration.id)
+        )
+    )
+
+
+def publish_event(session: Session, event_id: int, options: seating.SeatingOptions) -> Event:
+    """Show a draft event on the site and open its registration."""
+    event = seating.lock_event(session, options, event_id=event_id)
+    if event.status != EventStatus.DRAFT:
+        raise InvalidTransition(
+            "Only a draft can be published; this roundtable is "
+            f"{'already published' if event.status == EventStatus.PUBLISHED else 'cancelled'}."
+        )
+    event.status = EventStatus.PUBLISHED
+    session.flush()
+    return event
+
+
+def unpublish_event(session: Session, event_id: int, options: seating.SeatingOptions) -> Event:
+    """Take a published event off the site (back to draft); its registrations stay."""
+    event = seating.lock_event(session, options, event_id=event_id)
+    if event.status != EventStatus.PUBLISHED:
+        raise InvalidTransition("Only a published roundtable can be unpublished.")
+    event.status = EventStatus.DRAFT
+    session.flush()
+    return event
+
+
+def cancel_event(
+    session: Session,
+    event_id: int,
+    now: datetime,
+    options: seating.SeatingOptions,
+    note: str = "",
+) -> int:
+    """Cancel the event and tell everyone registered; return how many are told.
+
+    Confirmed and pending people hold the event in their calendar, so their message removes it
+    (CANCEL); people on the waiting list get the news without a calendar part.
+    """
+    event = seating.lock_event(session, options, event_id=event_id)
+    if event.status == EventStatus.CANCELLED:
+        raise InvalidTransition("This roundtable is already cancelled.")
+    event.status = EventStatus.CANCELLED
+    event.sequence += 1
+    event.updated_at = now
+    told = _registrations(
+        session,
+        event.id,
+        RegistrationStatus.CONFIRMED,
+        RegistrationStatus.PENDING_REVIEW,
+        RegistrationStatus.WAITLISTED,
+    )
+    for registration in told:
+        held = registration.status != RegistrationStatus.WAITLISTED
+        outbox.enqueue(
+            session,
+            "event_cancelled",
+            registration,
+            calendar="CANCEL" if held else None,
+            note=note.strip(),
+        )
+    session.flush()
+    return len(told)

@@ -22,6 +22,7 @@ from roundtable.models import (
     RegistrationStatus,
 )
 from roundtable.seniority import Seniority
+from roundtable.sqlite import begin_write
 
 
 class InvalidEmail(DomainError):
@@ -110,30 +111,8 @@ def register(
         return SignupResult(existing, duplicate=True)
 
     verdict = eligibility.assess(applicant.job_title, applicant.seniority, event.minimum_level)
-    registration = Registration(
-        event_id=event.id,
-        name=applicant.name.strip(),
-        email=email,
-        company=applicant.company.strip(),
-        company_key=seating.company_key(email, applicant.company),
-        job_title=applicant.job_title.strip(),
-        seniority=applicant.seniority,
-        discussion_topic=applicant.discussion_topic.strip() or None,
-        eligibility_outcome=verdict.outcome.value,
-        eligibility_reasons=list(verdict.reasons),
-        manage_salt=tokens.new_salt(),
-        status=RegistrationStatus.PENDING_REVIEW,
-        created_at=now,
-    )
-    session.add(registration)
-    try:
-        session.flush()
-    except IntegrityError:  # the same address raced past the check without the lock
-        raise RegistrationClosed(
-            "This address is already registered for this roundtable."
-        ) from None
-    registration.manage_token_hash = tokens.hash_token(
-        tokens.derive(secret_key, registration.id, registration.manage_salt)
+    registration = new_registration(
+        session, event, applicant, email, now, secret_key=secret_key, verdict=verdict
     )
     if verdict.outcome == eligibility.Outcome.INELIGIBLE:
         registration.status = RegistrationStatus.DECLINED
@@ -153,6 +132,50 @@ def register(
         calendar=SIGNUP_CALENDAR.get(registration.status),
     )
     return SignupResult(registration)
+
+
+def new_registration(
+    session: Session,
+    event: Event,
+    applicant: Applicant,
+    email: str,
+    now: datetime,
+    *,
+    secret_key: str,
+    verdict: eligibility.Verdict | None = None,
+    added_by_organizer: bool = False,
+) -> Registration:
+    """Add a registration awaiting review, with its manage-link salt and token hash, and flush.
+
+    ``email`` is the normalised address. Seating is the caller's: it holds ``lock_event``.
+    """
+    registration = Registration(
+        event_id=event.id,
+        name=applicant.name.strip(),
+        email=email,
+        company=applicant.company.strip(),
+        company_key=seating.company_key(email, applicant.company),
+        job_title=applicant.job_title.strip(),
+        seniority=applicant.seniority,
+        discussion_topic=applicant.discussion_topic.strip() or None,
+        eligibility_outcome=verdict.outcome.value if verdict else None,
+        eligibility_reasons=list(verdict.reasons) if verdict else [],
+        manage_salt=tokens.new_salt(),
+        status=RegistrationStatus.PENDING_REVIEW,
+        added_by_organizer=added_by_organizer,
+        created_at=now,
+    )
+    session.add(registration)
+    try:
+        session.flush()
+    except IntegrityError:  # the same address raced past the check without the lock
+        raise RegistrationClosed(
+            "This address is already registered for this roundtable."
+        ) from None
+    registration.manage_token_hash = tokens.hash_token(
+        tokens.derive(secret_key, registration.id, registration.manage_salt)
+    )
+    return registration
 
 
 def manage_token(secret_key: str, registration: Registration) -> str:
@@ -260,6 +283,7 @@ def update_details(
     if registration.status == RegistrationStatus.CANCELLED:
         raise registration_cancelled()
     reassess = reassessment_needed(registration, changes)
+    old_company_key = registration.company_key
     registration.name = changes.name.strip()
     registration.company = changes.company.strip()
     registration.company_key = seating.company_key(registration.email, changes.company)
@@ -267,6 +291,8 @@ def update_details(
     registration.job_title = changes.job_title.strip()
     registration.seniority = changes.seniority
     if not reassess:
+        if registration.company_key != old_company_key and event.company_cap is not None:
+            seating.promote(session, event, now)  # the room balance may let someone in now
         return registration.status
     verdict = eligibility.assess(changes.job_title, changes.seniority, event.minimum_level)
     registration.eligibility_outcome = verdict.outcome.value
@@ -291,6 +317,8 @@ def update_details(
             RegistrationStatus.DECLINED: "CANCEL" if before in HOLDS_CALENDAR else None,
         }.get(registration.status)
         outbox.enqueue(session, registration.status.value, registration, calendar=calendar)
+    if registration.company_key != old_company_key and event.company_cap is not None:
+        seating.promote(session, event, now)
     return registration.status
 
 
@@ -335,6 +363,7 @@ def _strip_personal_data(session: Session, registration: Registration, now: date
 
 def purge(session: Session, ended_before: datetime) -> int:
     """Erase the personal data of every registration of events that ended before a date."""
+    begin_write(session)
     rows = session.scalars(
         select(Registration)
         .join(Event, Event.id == Registration.event_id)
@@ -351,6 +380,7 @@ def send_links(session: Session, email: str, now: datetime) -> int:
         address = normalise_email(email)
     except InvalidEmail:
         return 0
+    begin_write(session)
     rows = session.scalars(
         select(Registration)
         .join(Event, Event.id == Registration.event_id)

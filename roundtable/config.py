@@ -68,6 +68,11 @@ def _finish(app: Flask) -> None:
     for name in ("SEATING_LOCKS", "RATELIMIT_ENABLED"):
         if not isinstance(cfg[name], bool):
             raise ConfigError(name, f"must be true or false, got {cfg[name]!r}")
+    if not cfg.get("TESTING"):
+        if not cfg["SEATING_LOCKS"]:
+            raise ConfigError("SEATING_LOCKS", "false is for the test suite only (TESTING=true)")
+        if cfg["SEATING_TEST_DELAY_MS"]:
+            raise ConfigError("SEATING_TEST_DELAY_MS", "is for the test suite only (TESTING=true)")
     if not str(cfg["BASE_URL"]).startswith(("http://", "https://")):
         raise ConfigError("BASE_URL", "must start with http:// or https://")
     if cfg["SMTP_URL"]:
@@ -119,8 +124,9 @@ def _instance_secret_key(app: Flask) -> str:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"secret_key.{secrets.token_hex(8)}.tmp")
-        tmp.write_text(secrets.token_urlsafe(48), encoding="ascii")
-        tmp.chmod(0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # private from the start
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(secrets.token_urlsafe(48))
         try:
             os.link(tmp, path)  # atomic: of two first starts, one key wins and both read it
         except FileExistsError:

@@ -33,7 +33,7 @@ class Invitee:
     name: str
     email: str
     sequence: int
-    manage_url: str
+    event_url: str  # the public page: a calendar entry is seen by others, so no private link
 
 
 def _host(base_url: str) -> str:
@@ -122,7 +122,7 @@ def personal_invite(
         raise ValueError(f"unsupported iTIP method {method!r}")
     cal = _calendar(method)
     join_url = event.join_url if method == "REQUEST" else None
-    vevent = _vevent(event, uid=invite_uid(event, base_url), now=now, url=invitee.manage_url)
+    vevent = _vevent(event, uid=invite_uid(event, base_url), now=now, url=invitee.event_url)
     vevent.add("sequence", invitee.sequence)
     vevent.add("status", status)
     vevent.add("location", _where(event, join_url))
@@ -141,7 +141,8 @@ def personal_invite(
         lines.append(f"Join: {join_url}")
     elif event.format == EventFormat.IN_PERSON and event.location:
         lines.append(f"Where: {event.location}")
-    lines.append(f"Manage or cancel your registration: {invitee.manage_url}")
+    lines.append(f"Details: {invitee.event_url} (your private link to change or cancel is in "
+                 "the email that brought this invitation)")
     vevent.add("description", "\n\n".join(line for line in lines if line))
     if method == "REQUEST":
         alarm = Alarm()

@@ -17,16 +17,16 @@ class RedactTokens(logging.Filter):
     """Rewrite log records so that request lines do not carry manage-link tokens."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str):
-            record.msg = redact(record.msg)
-        if isinstance(record.args, tuple):
-            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        message = record.getMessage()  # whatever the arguments are: tuple, dict (gunicorn)
+        redacted = redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
         return True
 
 
 def install() -> None:
     """Attach the token filter to the loggers that print request lines."""
-    for name in ("werkzeug", "gunicorn.access", "gunicorn.error"):
+    for name in ("werkzeug", "gunicorn.access", "gunicorn.error", "roundtable", "flask.app"):
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactTokens) for f in logger.filters):
             logger.addFilter(RedactTokens())

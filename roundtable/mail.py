@@ -7,7 +7,7 @@ import smtplib
 import ssl
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -44,10 +44,15 @@ def manage_url(registration: Registration) -> str:
     return f"{current_app.config['BASE_URL'].rstrip('/')}/r/{token}"
 
 
+def event_url(event: Event) -> str:
+    """Return the absolute address of the event's public page."""
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/events/{event.slug}"
+
+
 def calendar_links(event: Event, registration: Registration) -> dict[str, str]:
     """Return the add-to-calendar links of a confirmed attendee."""
     where = event.join_url if event.format == EventFormat.ONLINE else event.location
-    details = f"{event.summary}\n\nManage your registration: {manage_url(registration)}"
+    details = f"{event.summary}\n\nDetails: {event_url(event)}"
     return {
         "google": invites.google_calendar_url(event, details, where or ""),
         "outlook": invites.outlook_calendar_url(event, details, where or ""),
@@ -62,7 +67,7 @@ def invite_ics(
     return invites.personal_invite(
         event,
         invites.Invitee(
-            registration.name or "", registration.email or "", sequence, manage_url(registration)
+            registration.name or "", registration.email or "", sequence, event_url(event)
         ),
         method=method,
         status=CALENDAR_STATUS[method],
@@ -91,7 +96,7 @@ def compose(session: Session, message: OutboxMessage, now: datetime) -> EmailMes
         "payload": payload,
         "when": display.event_when(event),
         "manage_url": manage_url(registration),
-        "event_url": f"{current_app.config['BASE_URL'].rstrip('/')}/events/{event.slug}",
+        "event_url": event_url(event),
         "position": seating.waitlist_position(session, registration),
         "calendar": payload.get("calendar"),
         "links": calendar_links(event, registration)
@@ -103,7 +108,9 @@ def compose(session: Session, message: OutboxMessage, now: datetime) -> EmailMes
     email["From"] = current_app.config["MAIL_FROM"]
     email["To"] = message.recipient
     email["Date"] = format_datetime(now)
-    email["Message-ID"] = make_msgid(idstring=f"rt{message.id}", domain="roundtable.invalid")
+    # One Message-ID per outbox row, the same on every attempt, so receivers can drop repeats.
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "roundtable.invalid"
+    email["Message-ID"] = f"<outbox-{message.id}.{message.created_at:%Y%m%d%H%M%S}@{host}>"
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(render_template(f"email/{message.kind}.txt", **context))
     email.add_alternative(render_template(f"email/{message.kind}.html", **context), subtype="html")
@@ -146,28 +153,34 @@ class SmtpTransport:
 
     def __call__(self, email: EmailMessage) -> None:
         context = ssl.create_default_context()
+        if self.scheme == "smtps":
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                self.host, self.port, timeout=self.timeout, context=context
+            )
+        else:
+            client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
         try:
-            if self.scheme == "smtps":
-                client: smtplib.SMTP = smtplib.SMTP_SSL(
-                    self.host, self.port, timeout=self.timeout, context=context
-                )
-            else:
-                client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-            with client:
-                if self.scheme == "smtp+starttls":
-                    client.starttls(context=context)
-                if self.user:
-                    client.login(self.user, self.password or "")
-                client.send_message(email)
+            if self.scheme == "smtp+starttls":
+                client.starttls(context=context)
+            if self.user:
+                client.login(self.user, self.password or "")
+            client.send_message(email)
         except smtplib.SMTPRecipientsRefused as exc:
+            # Only the recipient's own refusal is final; server or login trouble is retried.
             codes = [code for code, _ in exc.recipients.values()]
             if all(code >= 500 for code in codes):
                 raise PermanentFailure(f"recipient refused: {exc.recipients}") from exc
             raise
-        except smtplib.SMTPResponseException as exc:
-            if exc.smtp_code >= 500 and exc.smtp_code != 530:
-                raise PermanentFailure(f"{exc.smtp_code} {exc.smtp_error!r}") from exc
+        except smtplib.SMTPDataError as exc:
+            if exc.smtp_code >= 500:
+                raise PermanentFailure(f"message refused: {exc.smtp_code} {exc.smtp_error!r}") \
+                    from exc
             raise
+        finally:
+            try:
+                client.quit()  # the message is accepted already; a failed QUIT changes nothing
+            except (smtplib.SMTPException, OSError):
+                client.close()
 
 
 def transport() -> FileTransport | SmtpTransport:

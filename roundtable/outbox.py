@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from roundtable.models import Event, OutboxMessage, OutboxStatus, Registration
@@ -40,13 +40,15 @@ class Undeliverable(Exception):
 class DeliveryPolicy:
     """How often and how patiently a message is retried."""
 
-    max_attempts: int = 8
+    max_attempts: int = 20
     backoff: timedelta = timedelta(seconds=30)
-    lease: timedelta = timedelta(minutes=5)
+    max_backoff: timedelta = timedelta(hours=1)
+    lease: timedelta = timedelta(minutes=10)
 
     def next_attempt(self, now: datetime, attempts: int) -> datetime:
-        """Return when to try again after ``attempts`` failed attempts."""
-        return now + self.backoff * (2 ** max(attempts - 1, 0))
+        """Return when to try again after ``attempts`` failed attempts (30 s doubling, 1 h cap)."""
+        wait = self.backoff * (2 ** min(max(attempts - 1, 0), 20))
+        return now + min(wait, self.max_backoff)
 
 
 def enqueue(
@@ -115,43 +117,75 @@ def deliver_due(
         if message is None:
             session.rollback()
             break
+        claim = (message.id, message.attempts)
+        session.commit()  # the lease is taken: compose and send outside the claim's transaction
         try:
             email = compose(message)
         except Undeliverable as exc:
-            _finish(message, OutboxStatus.DROPPED, now(), str(exc))
-            session.commit()
-            counts["dropped"] += 1
+            counts["dropped"] += _record(session, claim, OutboxStatus.DROPPED, now(), str(exc))
             continue
-        session.commit()  # the lease is taken: send outside any transaction
+        except Exception as exc:  # noqa: BLE001 - a message that cannot be built is retried
+            logger.exception("mail %s could not be composed", claim[0])
+            counts[_retry_or_fail(session, claim, exc, now(), policy)] += 1
+            continue
+        session.rollback()  # composing only read
         try:
             send(email)
         except PermanentFailure as exc:
-            begin_write(session)
-            _finish(message, OutboxStatus.FAILED, now(), str(exc))
-            counts["failed"] += 1
+            counts["failed"] += _record(session, claim, OutboxStatus.FAILED, now(), str(exc))
         except Exception as exc:  # noqa: BLE001 - any transport error is retried
-            begin_write(session)
-            logger.warning(
-                "mail %s attempt %s failed: %s", message.id, message.attempts, type(exc).__name__
-            )
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if message.attempts >= policy.max_attempts:
-                _finish(message, OutboxStatus.FAILED, now(), message.last_error)
-                counts["failed"] += 1
-            else:
-                message.next_attempt_at = policy.next_attempt(now(), message.attempts)
-                counts["retried"] += 1
+            logger.warning("mail %s attempt %s failed: %s", claim[0], claim[1], type(exc).__name__)
+            counts[_retry_or_fail(session, claim, exc, now(), policy)] += 1
         else:
-            begin_write(session)
-            _finish(message, OutboxStatus.SENT, now(), None)
-            counts["sent"] += 1
-        session.commit()
+            counts["sent"] += _record(session, claim, OutboxStatus.SENT, now(), None)
     return counts
 
 
-def _finish(message: OutboxMessage, status: OutboxStatus, now: datetime, error: str | None) -> None:
-    message.status = status
+def _retry_or_fail(
+    session: Session, claim: tuple[int, int], exc: Exception, now: datetime,
+    policy: DeliveryPolicy,
+) -> str:
+    error = f"{type(exc).__name__}: {exc}"
+    if claim[1] >= policy.max_attempts:
+        _record(session, claim, OutboxStatus.FAILED, now, error)
+        return "failed"
+    _record(session, claim, OutboxStatus.PENDING, now, error,
+            next_attempt_at=policy.next_attempt(now, claim[1]))
+    return "retried"
+
+
+def _record(
+    session: Session,
+    claim: tuple[int, int],
+    status: OutboxStatus,
+    now: datetime,
+    error: str | None,
+    next_attempt_at: datetime | None = None,
+) -> int:
+    """Write the result of one attempt, only if this sender still holds the message.
+
+    The row may have been deleted meanwhile (the person erased their data) or, after a lease
+    ran out, claimed again by another sender: then nothing is written. Returns rows written.
+    """
+    session.rollback()
+    begin_write(session)
+    values: dict[str, Any] = {"status": status}
     if error is not None:
-        message.last_error = error[:2000]
+        values["last_error"] = error[:2000]
     if status == OutboxStatus.SENT:
-        message.sent_at = now
+        values["sent_at"] = now
+    if next_attempt_at is not None:
+        values["next_attempt_at"] = next_attempt_at
+    message_id, attempts = claim
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.attempts == attempts,
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return int(result.rowcount or 0)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from roundtable import outbox
 from roundtable.errors import CapacityBelowConfirmed, InvalidTransition, NotFound
-from roundtable.models import Event, Registration, RegistrationStatus
+from roundtable.models import Event, EventStatus, Registration, RegistrationStatus
 from roundtable.sqlite import begin_write
 
 FREE_MAIL_DOMAINS = frozenset(
@@ -168,9 +168,12 @@ def _confirm(registration: Registration, now: datetime) -> None:
 def promote(session: Session, event: Event, now: datetime) -> list[Registration]:
     """Confirm the earliest waiting registrations that fit, while seats are free.
 
-    The caller holds ``lock_event``. Each promoted person gets a message in the outbox.
+    The caller holds ``lock_event``. Each promoted person gets a message in the outbox. Nobody
+    is promoted into a cancelled event or one that has already started.
     """
     session.flush()
+    if event.status == EventStatus.CANCELLED or now >= event.starts_at:
+        return []
     free = event.capacity - confirmed_counts(session, [event.id])[event.id]
     if free <= 0:
         return []

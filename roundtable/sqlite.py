@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, SessionTransaction, scoped_session
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, scoped_session
 
 IMMEDIATE = "roundtable_sqlite_immediate"
 
@@ -64,6 +64,12 @@ _WROTE = "roundtable_wrote"
 @event.listens_for(Session, "after_flush")
 def _mark_written(session: Session, _context: object) -> None:
     session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _mark_bulk_written(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
 
 
 @event.listens_for(Session, "after_transaction_end")

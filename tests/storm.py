@@ -5,51 +5,72 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from roundtable import create_app, registrations, seating
 from roundtable.extensions import db
-from roundtable.models import Registration, RegistrationStatus
+from roundtable.models import Event, Registration, RegistrationStatus
 from roundtable.seniority import Seniority
 
 
-def mixed_storm(config: dict, slug: str, worker: int, operations: int, seed: int) -> int:
-    """Sign people up and cancel random confirmed seats; return how many operations ran."""
+def mixed_storm(
+    config: dict, slug: str, worker: int, operations: int, seed: int
+) -> tuple[int, int]:
+    """Sign people up and cancel random confirmed seats.
+
+    After every operation the worker counts the confirmed seats afresh. Returns how many
+    operations completed and how many times more seats than the capacity were confirmed.
+    """
     app = create_app(config)
     rng = random.Random(seed)
-    options = seating.SeatingOptions(locking=config.get("SEATING_LOCKS", True))
-    done = 0
+    options = seating.SeatingOptions(
+        locking=config.get("SEATING_LOCKS", True),
+        test_delay_ms=config.get("SEATING_TEST_DELAY_MS", 0),
+    )
+    done = oversold = 0
     with app.app_context():
         for n in range(operations):
-            now = datetime.now(UTC)
-            if rng.random() < 0.6:
-                applicant = registrations.Applicant(
-                    name=f"Worker {worker} person {n}",
-                    email=f"w{worker}n{n}@firm{rng.randrange(8)}.example",
-                    company=f"Firm {worker}",
-                    job_title="Chief Technology Officer",
-                    seniority=Seniority.C_LEVEL,
+            try:
+                _operate(db.session, slug, worker, n, rng, options, config["SECRET_KEY"])
+                db.session.commit()
+                done += 1
+            except IntegrityError:  # unguarded control runs may collide on queue positions
+                db.session.rollback()
+            event = db.session.scalar(select(Event).where(Event.slug == slug))
+            confirmed = db.session.scalar(
+                select(func.count()).where(
+                    Registration.event_id == event.id,
+                    Registration.status == RegistrationStatus.CONFIRMED,
                 )
-                registrations.register(
-                    db.session,
-                    slug,
-                    applicant,
-                    now,
-                    secret_key=config["SECRET_KEY"],
-                    options=options,
-                )
-            else:
-                event = seating.lock_event(db.session, options, slug=slug)
-                confirmed = db.session.scalars(
-                    select(Registration).where(
-                        Registration.event_id == event.id,
-                        Registration.status == RegistrationStatus.CONFIRMED,
-                    )
-                ).all()
-                if confirmed:
-                    seating.release(db.session, event, rng.choice(confirmed), now)
-            db.session.commit()
-            done += 1
+            )
+            oversold += confirmed > event.capacity
+            db.session.rollback()
         db.session.remove()
         db.engine.dispose()
-    return done
+    return done, oversold
+
+
+def _operate(session, slug, worker, n, rng, options, secret_key) -> None:
+    """Sign a new person up (60%) or cancel a random confirmed seat (40%)."""
+    now = datetime.now(UTC)
+    if rng.random() < 0.6:
+        applicant = registrations.Applicant(
+            name=f"Worker {worker} person {n}",
+            email=f"w{worker}n{n}@firm{rng.randrange(8)}.example",
+            company=f"Firm {worker}",
+            job_title="Chief Technology Officer",
+            seniority=Seniority.C_LEVEL,
+        )
+        registrations.register(session, slug, applicant, now, secret_key=secret_key,
+                               options=options)
+        return
+    event = seating.lock_event(session, options, slug=slug)
+    confirmed = session.scalars(
+        select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    ).all()
+    if confirmed:
+        seating.release(session, event, rng.choice(confirmed), now)

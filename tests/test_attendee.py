@@ -258,9 +258,14 @@ def test_request_logs_never_carry_the_token(make_event, sign_up, caplog) -> None
 
     token_link = link(sign_up(make_event()))
     logger = logging.getLogger("werkzeug")
-    with caplog.at_level(logging.INFO, logger="werkzeug"):
+    with caplog.at_level(logging.INFO), caplog.at_level(logging.INFO, logger="gunicorn.access"):
         logger.info('%s - - "%s" %s', "127.0.0.1", f"GET {token_link}/cancel HTTP/1.1", "200")
         logger.info(f"GET {token_link} HTTP/1.1")
+        access = logging.getLogger("gunicorn.access")  # gunicorn passes a dict of atoms
+        access.info('%(h)s "%(r)s" %(s)s', {"h": "127.0.0.1", "r": f"GET {token_link} HTTP/1.1",
+                                           "s": "200"})
+        logging.getLogger("roundtable").error("Exception on %s [GET]", token_link)
+    assert len(caplog.messages) == 4
     assert caplog.messages and all(token_link not in m for m in caplog.messages)
     assert "/r/[redacted]/cancel" in caplog.messages[0]
     assert logs.redact("/r/lost") == "/r/lost"

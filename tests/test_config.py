@@ -74,6 +74,9 @@ def test_environment_settings_are_read(tmp_path: Path, monkeypatch: pytest.Monke
         ("RATELIMIT_ENABLED", '"perhaps"'),
         ("BASE_URL", "ftp://example.org"),
         ("DEFAULT_TIMEZONE", "Mars/Olympus_Mons"),
+        ("SEATING_LOCKS", "false"),  # test-only switches are refused outside the test suite
+        ("SEATING_TEST_DELAY_MS", "50"),
+        ("MAIL_FROM", "nobody"),
     ],
 )
 def test_bad_setting_fails_naming_the_variable(

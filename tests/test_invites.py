@@ -94,7 +94,7 @@ def test_unknown_event_file_is_404(client) -> None:
 def _invite(event, method, sequence, name="Ada Lovelace"):
     return invites.personal_invite(
         event,
-        invites.Invitee(name, "ada@analytical.example", sequence, f"{BASE}/r/tok"),
+        invites.Invitee(name, "ada@analytical.example", sequence, f"{BASE}/events/{event.slug}"),
         method=method,
         status={"REQUEST": "CONFIRMED", "CANCEL": "CANCELLED", "PUBLISH": "TENTATIVE"}[method],
         base_url=BASE,
@@ -117,6 +117,7 @@ def test_personal_invite_is_a_full_request(make_event) -> None:
     assert str(vevent["ATTENDEE"]) == "mailto:ada@analytical.example"
     assert vevent["ATTENDEE"].params["CN"] == 'Ada "the Countess" Lovelace, FRS'
     assert "https://meet.example.org/room" in str(vevent["DESCRIPTION"])
+    assert "/r/" not in body.decode()  # no private link in a calendar others may see
     assert str(vevent["LOCATION"]) == "https://meet.example.org/room"
     (alarm,) = vevent.walk("VALARM")
     assert alarm.decoded("TRIGGER") == timedelta(minutes=-30)

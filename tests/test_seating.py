@@ -9,10 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from roundtable import seating
+from roundtable import registrations, seating
 from roundtable.errors import CapacityBelowConfirmed, InvalidTransition
 from roundtable.extensions import db
 from roundtable.models import OutboxMessage, Registration, RegistrationStatus
+from roundtable.seniority import Seniority
 
 OPTS = seating.SeatingOptions()
 S = RegistrationStatus
@@ -28,6 +29,7 @@ def join(event_id, now, email, company="", status=S.PENDING_REVIEW, allocate=Tru
         company=company,
         company_key=seating.company_key(email, company),
         job_title="CTO",
+        seniority=Seniority.C_LEVEL,
         status=status,
     )
     db.session.add(registration)
@@ -171,14 +173,32 @@ def test_approving_a_review_seats_or_queues_it(make_event, now) -> None:
     db.session.rollback()
 
 
-def test_a_transaction_that_already_wrote_cannot_start_a_seat_change(make_event, now) -> None:
+def test_a_seat_change_after_a_write_in_the_same_transaction(make_event, now) -> None:
+    """SQLite cannot take the write lock after writing: refused. PostgreSQL locks the row."""
     event = make_event()
-    if db.engine.dialect.name != "sqlite":
-        return  # PostgreSQL locks the row in any transaction; the rule is SQLite's
     event.title = "changed"
     db.session.flush()
-    with pytest.raises(RuntimeError, match="begin_write"):
-        seating.lock_event(db.session, OPTS, event_id=event.id)
+    if db.engine.dialect.name == "sqlite":
+        with pytest.raises(RuntimeError, match="begin_write"):
+            seating.lock_event(db.session, OPTS, event_id=event.id)
+    else:
+        assert seating.lock_event(db.session, OPTS, event_id=event.id).title == "changed"
+    db.session.rollback()
+
+
+def test_a_bulk_write_also_forbids_a_late_sqlite_write_lock(make_event) -> None:
+    from sqlalchemy import update
+
+    from roundtable.models import Event
+
+    event_id = make_event().id
+    db.session.commit()
+    db.session.execute(update(Event).where(Event.id == event_id).values(title="bulk"))
+    if db.engine.dialect.name == "sqlite":
+        with pytest.raises(RuntimeError, match="begin_write"):
+            seating.lock_event(db.session, OPTS, event_id=event_id)
+    else:
+        assert seating.lock_event(db.session, OPTS, event_id=event_id).title == "bulk"
     db.session.rollback()
 
 
@@ -191,6 +211,9 @@ OPERATIONS = st.lists(
         st.tuples(st.just("approve"), st.integers(0, 30)),
         st.tuples(st.just("decline"), st.integers(0, 30)),
         st.tuples(st.just("capacity"), st.integers(1, 6)),
+        st.tuples(st.just("move"), st.tuples(st.integers(0, 30),
+                                             st.sampled_from(["acme", "beta", "delta"]))),
+        st.tuples(st.just("erase"), st.integers(0, 30)),
     ),
     max_size=25,
 )
@@ -229,6 +252,24 @@ def test_random_operations_keep_the_invariants(make_event, now, operations) -> N
                 db.session.commit()
             except CapacityBelowConfirmed:
                 db.session.rollback()
+        elif op == "move" and ids:  # a registrant changes company (room balance)
+            rid = ids[arg[0] % len(ids)]
+            registration = db.session.get(Registration, rid)
+            db.session.rollback()
+            if registration.status == S.CANCELLED or registration.erased_at:
+                continue
+            registrations.update_details(
+                db.session, rid,
+                registrations.DetailChanges(
+                    name="n", company=arg[1], job_title=registration.job_title,
+                    seniority=registration.seniority,
+                ),
+                now, OPTS,
+            )
+            db.session.commit()
+        elif op == "erase" and ids:
+            registrations.erase(db.session, ids[arg % len(ids)], now, OPTS)
+            db.session.commit()
         elif ids:
             rid = ids[arg % len(ids)]
             event = seating.lock_event(db.session, OPTS, event_id=event_id)
@@ -241,3 +282,32 @@ def test_random_operations_keep_the_invariants(make_event, now, operations) -> N
                 seating.approve(db.session, event, registration, now, OPTS)
             db.session.commit()
         check_invariants(event_id)
+
+
+def test_changing_company_lets_a_capped_waiter_into_a_free_seat(make_event, now) -> None:
+    event_id = make_event(capacity=3, company_cap=1).id
+    join(event_id, now, "one@gmail.com", "Acme")
+    second = join(event_id, now, "two@gmail.com", "Acme")
+    assert statuses(event_id) == [S.CONFIRMED, S.WAITLISTED]  # a seat is free, but Acme is full
+    status = registrations.update_details(
+        db.session, second,
+        registrations.DetailChanges(name="Two", company="Beta Corp", job_title="CTO",
+                                    seniority=Seniority.C_LEVEL),
+        now, OPTS,
+    )
+    db.session.commit()
+    assert status == S.CONFIRMED
+    assert statuses(event_id) == [S.CONFIRMED, S.CONFIRMED]
+    assert promoted_ids() == [second]
+
+
+def test_nobody_is_promoted_into_a_cancelled_event(make_event, now) -> None:
+    from roundtable.models import Event, EventStatus
+
+    event_id = make_event(capacity=1).id
+    first, second = (join(event_id, now, f"p{i}@firm{i}.example") for i in range(2))
+    db.session.get(Event, event_id).status = EventStatus.CANCELLED
+    db.session.commit()
+    assert cancel(event_id, first, now) == []
+    assert statuses(event_id) == [S.CANCELLED, S.WAITLISTED]
+    assert second

@@ -303,10 +303,17 @@ def update_event(
     notified = 0
     if changes:
         skip = {r.id for r in promoted}  # their promotion mail already carries the new details
-        for registration in _registrations(session, event.id, RegistrationStatus.CONFIRMED):
+        held = _registrations(
+            session, event.id, RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING_REVIEW
+        )
+        for registration in held:
             if registration.id not in skip:
+                # Seat holders get the updated invitation; pending applicants their tentative
+                # hold moved to the new time (a REQUEST never goes to someone without a seat).
+                confirmed = registration.status == RegistrationStatus.CONFIRMED
                 outbox.enqueue(
-                    session, "event_changed", registration, calendar="REQUEST", changes=changes
+                    session, "event_changed", registration,
+                    calendar="REQUEST" if confirmed else "PUBLISH", changes=changes,
                 )
                 notified += 1
     session.flush()

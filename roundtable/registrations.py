@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,7 @@ from roundtable.errors import DomainError, NotFound, RegistrationClosed
 from roundtable.events import is_open_for_registration
 from roundtable.models import (
     ApprovalMode,
+    AuditEntry,
     Event,
     EventStatus,
     OutboxMessage,
@@ -347,6 +348,10 @@ def erase(
 
 def _strip_personal_data(session: Session, registration: Registration, now: datetime) -> None:
     session.execute(delete(OutboxMessage).where(OutboxMessage.registration_id == registration.id))
+    # Organizer notes about the person may name them: keep who did what and when, not the note.
+    session.execute(
+        update(AuditEntry).where(AuditEntry.registration_id == registration.id).values(detail="")
+    )
     registration.name = None
     registration.email = None
     registration.company = None

@@ -269,3 +269,23 @@ def test_request_logs_never_carry_the_token(make_event, sign_up, caplog) -> None
     assert caplog.messages and all(token_link not in m for m in caplog.messages)
     assert "/r/[redacted]/cancel" in caplog.messages[0]
     assert logs.redact("/r/lost") == "/r/lost"
+
+
+def test_erase_clears_organizer_notes_about_the_person(client, make_event, sign_up) -> None:
+    from roundtable import console
+    from roundtable.models import AuditEntry, Organizer
+    from roundtable.seating import SeatingOptions
+
+    event = make_event()
+    registration = sign_up(event, job_title="Associate Director, Data", seniority="director")
+    organizer = Organizer(email="org@example.org", name="Org", password_hash="x")
+    db.session.add(organizer)
+    db.session.commit()
+    console.decline(db.session, registration.id, organizer.id, datetime.now(UTC),
+                    SeatingOptions(), note="Sorry Ada Lovelace, not this time")
+    db.session.commit()
+    client.post(f"{link(registration)}/erase")
+    db.session.rollback()
+    (entry,) = db.session.scalars(select(AuditEntry)).all()
+    assert entry.action == "registration.declined" and entry.organizer_id == organizer.id
+    assert "Ada" not in entry.detail

@@ -140,7 +140,7 @@ def test_bad_event_details_are_refused_beside_the_field(
     assert db.session.scalar(select(func.count()).select_from(Event)) == 1
 
 
-def test_moving_the_time_updates_every_confirmed_attendee(
+def test_moving_the_time_updates_every_attendee_and_applicant(
     console_client, organizer, make_event, make_registration, sign_up
 ) -> None:
     event = make_event(capacity=1)
@@ -157,15 +157,17 @@ def test_moving_the_time_updates_every_confirmed_attendee(
                      join_url="https://meet.example.org/new-room")
     response = console_client.post(f"/organizer/events/{event.id}/edit", data=data)
     assert response.status_code == 303
-    assert "1 confirmed attendees will get an updated invitation" in page(
+    assert "2 attendees and applicants will get an updated invitation" in page(
         console_client.get(response.headers["Location"]))
     stored = stored_event(event.id)
     assert stored.sequence == 1 and stored.starts_at == later
     assert stored.join_url == "https://meet.example.org/new-room"
     new = outbox_rows()[len(first):]
-    assert [(k, r, c) for k, r, c, _ in new] == [("event_changed", confirmed.id, "REQUEST")]
+    assert [(k, r, c) for k, r, c, _ in new] == [("event_changed", confirmed.id, "REQUEST"),
+                                                 ("event_changed", pending.id, "PUBLISH")]
     assert new[0][3] > first[0][3]  # a higher SEQUENCE than the invitation they hold
     message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert message.registration_id == pending.id  # a tentative hold, moved: never a REQUEST
     assert message.payload["changes"] == ["start time", "end time", "join link"]
     assert waiting.id and pending.id
     assert audit_rows()[-1][:3] == ("event.updated", organizer.id, event.id)

@@ -223,8 +223,8 @@ def edit_event(event_id: int) -> Response | tuple[str, int]:
 def _update_message(update: events.EventUpdate) -> str:
     parts = ["Your changes are saved."]
     if update.notified:
-        parts.append(f"{update.notified} confirmed attendees will get an updated invitation "
-                     f"({', '.join(update.changes)}).")
+        parts.append(f"{update.notified} attendees and applicants will get an updated "
+                     f"invitation ({', '.join(update.changes)}).")
     if update.promoted:
         parts.append(f"{update.promoted} people moved from the waiting list to a seat.")
     return " ".join(parts)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -108,3 +109,25 @@ def test_works_without_javascript_and_fits_a_phone(server, browser, make_event) 
     phone.goto(f"{server}/events/{event.slug}")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     phone.context.close()
+
+
+def test_organizer_signs_in_and_approves_a_borderline_signup(server, page, make_event,
+                                                             sign_up) -> None:
+    from roundtable import console
+
+    event = make_event(title="Platform Leaders")
+    pending = sign_up(event, job_title="Associate Director, Data", seniority="director")
+    assert pending.status == RegistrationStatus.PENDING_REVIEW
+    console.create_organizer(db.session, "host@example.org", "correct horse battery",
+                             datetime.now(UTC), name="Host")
+    db.session.commit()
+    page.goto(f"{server}/organizer/review")
+    expect(page.get_by_role("heading", name="Organizer sign-in")).to_be_visible()
+    page.get_by_label("Email").fill("host@example.org")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Associate Director, Data")).to_be_visible()
+    page.get_by_role("button", name="Approve Ada Lovelace").click()
+    expect(page.get_by_text("Approved").first).to_be_visible()
+    db.session.rollback()
+    assert db.session.get(Registration, pending.id).status == RegistrationStatus.CONFIRMED

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from roundtable.fields import email_validators, seniority_choices, strip
 from roundtable.registrations import DetailChanges
-from roundtable.seniority import CHOICES, Seniority
-from roundtable.signup.forms import email_validators, strip
+from roundtable.seniority import Seniority
 
 
 class ConfirmForm(FlaskForm):
@@ -32,7 +31,7 @@ class DetailsForm(FlaskForm):
     )
     seniority = SelectField(
         "Seniority level",
-        choices=[SelectChoice(value, label) for value, label in CHOICES],
+        choices=seniority_choices(),
         validators=[DataRequired("Please choose your seniority level.")],
         validate_choice=True,
     )

@@ -19,7 +19,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     URL,
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -27,15 +26,12 @@ from wtforms.validators import (
 )
 
 from roundtable.events import EventDetails
+from roundtable.fields import email_validators, seniority_choices, strip
 from roundtable.models import ApprovalMode, EventFormat
 from roundtable.registrations import Applicant
-from roundtable.seniority import CHOICES, Seniority
+from roundtable.seniority import Seniority
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 class LoginForm(FlaskForm):
@@ -43,7 +39,7 @@ class LoginForm(FlaskForm):
 
     email = EmailField(
         "Email",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Please enter your email."), Length(max=320)],
     )
     password = PasswordField(
@@ -64,7 +60,7 @@ class NoteForm(ActionForm):
 
     note = TextAreaField(
         "Note to include in the email (optional)",
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Length(max=1000, message="Please keep the note under 1000 "
                                                          "characters.")],
     )
@@ -73,20 +69,20 @@ class NoteForm(ActionForm):
 class EventForm(FlaskForm):
     """Create or edit a roundtable; times are entered in the event's own zone."""
 
-    title = StringField("Title", filters=[_strip],
+    title = StringField("Title", filters=[strip],
                         validators=[DataRequired("Please enter a title."), Length(max=200)])
     slug = StringField(
         "Address name",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Please choose an address name."), Length(max=80)],
         description="The end of the event's web address: lower-case letters, digits, hyphens.",
     )
-    summary = StringField("One-line summary", filters=[_strip],
+    summary = StringField("One-line summary", filters=[strip],
                           validators=[Optional(), Length(max=300)])
-    description = TextAreaField("Description", filters=[_strip],
+    description = TextAreaField("Description", filters=[strip],
                                 validators=[Optional(), Length(max=20_000)],
                                 render_kw={"rows": 8})
-    host = StringField("Host", filters=[_strip],
+    host = StringField("Host", filters=[strip],
                        validators=[DataRequired("Please name the host."), Length(max=200)])
     format = SelectField(
         "Format",
@@ -94,11 +90,11 @@ class EventForm(FlaskForm):
                  SelectChoice(EventFormat.IN_PERSON.value, "In person")],
         validate_choice=True,
     )
-    location = StringField("Place (for in-person events)", filters=[_strip],
+    location = StringField("Place (for in-person events)", filters=[strip],
                            validators=[Optional(), Length(max=300)])
     join_url = URLField(
         "Join link (for online events)",
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Length(max=500),
                     URL(require_tld=False, message="Please enter a full link, e.g. "
                                                    "https://meet.example.org/room.")],
@@ -118,7 +114,7 @@ class EventForm(FlaskForm):
     )
     timezone = StringField(
         "Time zone",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Please enter a time zone."), Length(max=64)],
         description="An IANA name such as Europe/London or America/New_York.",
         render_kw={"list": "timezones", "autocomplete": "off"},
@@ -136,7 +132,7 @@ class EventForm(FlaskForm):
     )
     minimum_level = SelectField(
         "Minimum level",
-        choices=[SelectChoice(value, label) for value, label in CHOICES],
+        choices=seniority_choices(),
         validate_choice=True,
     )
     approval_mode = SelectField(
@@ -171,27 +167,25 @@ class EventForm(FlaskForm):
 class AttendeeForm(FlaskForm):
     """A person an organizer adds by hand."""
 
-    name = StringField("Full name", filters=[_strip],
+    name = StringField("Full name", filters=[strip],
                        validators=[DataRequired("Please enter a name."), Length(max=200)])
     email = EmailField(
         "Email",
-        filters=[_strip],
-        validators=[DataRequired("Please enter an email address."), Length(max=320),
-                    Email("Please enter a valid email address, like name@company.com.",
-                          check_deliverability=False)],
+        filters=[strip],
+        validators=email_validators("Please enter an email address."),
     )
-    company = StringField("Company", filters=[_strip],
+    company = StringField("Company", filters=[strip],
                           validators=[DataRequired("Please enter a company."), Length(max=200)])
-    job_title = StringField("Job title", filters=[_strip],
+    job_title = StringField("Job title", filters=[strip],
                             validators=[DataRequired("Please enter a job title."),
                                         Length(max=300)])
     seniority = SelectField(
         "Seniority level",
-        choices=[SelectChoice(value, label) for value, label in CHOICES],
+        choices=seniority_choices(),
         validate_choice=True,
         default=Seniority.DIRECTOR.value,
     )
-    discussion_topic = TextAreaField("Discussion topic (optional)", filters=[_strip],
+    discussion_topic = TextAreaField("Discussion topic (optional)", filters=[strip],
                                      validators=[Optional(), Length(max=1000)])
     notify = BooleanField("Email them their confirmation (or waiting-list place)", default=True)
 

@@ -5,25 +5,11 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from roundtable.fields import email_validators, seniority_choices, strip
 from roundtable.registrations import Applicant
-from roundtable.seniority import CHOICES, Seniority
-
-
-def strip(value: str | None) -> str | None:
-    """Return submitted text without surrounding white space."""
-    return value.strip() if isinstance(value, str) else value
-
-
-def email_validators(missing: str) -> list[object]:
-    """Return the checks every email field makes (syntax only, never DNS)."""
-    return [
-        DataRequired(missing),
-        Length(max=320),
-        Email("Please enter a valid email address, like name@company.com.",
-              check_deliverability=False),
-    ]
+from roundtable.seniority import Seniority
 
 
 class SignupForm(FlaskForm):
@@ -54,7 +40,7 @@ class SignupForm(FlaskForm):
     seniority = SelectField(
         "Seniority level",
         choices=[SelectChoice("", "Choose your level…")]
-        + [SelectChoice(value, label) for value, label in CHOICES],
+        + seniority_choices(),
         validators=[DataRequired("Please choose your seniority level.")],
         validate_choice=True,
     )

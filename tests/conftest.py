@@ -148,7 +148,8 @@ def make_event(app: Flask) -> Callable[..., Event]:
 
     def build(**overrides: Any) -> Event:
         n = next(counter)
-        starts_at = overrides.pop("starts_at", datetime.now(UTC) + timedelta(days=10))
+        default_start = (datetime.now(UTC) + timedelta(days=10)).replace(second=0, microsecond=0)
+        starts_at = overrides.pop("starts_at", default_start)
         fields: dict[str, Any] = {
             "slug": f"roundtable-{n}",
             "title": f"Leadership roundtable {n}",

@@ -141,6 +141,9 @@ def test_cancel_and_hold_keep_the_uid_and_never_carry_the_join_url(make_event) -
         "TENTATIVE",
     ]
     assert str(parsed[0].walk("VEVENT")[0]["LOCATION"]) == "Hotel Adlon, Berlin"
+    for body in (request, cancel, hold):
+        check_rfc5545(body)
+        assert instants(body) == [(event.starts_at, event.ends_at)]  # both parsers agree
     for body in (cancel, hold):
         assert b"meet.example.org" not in body and b"VALARM" not in body
 

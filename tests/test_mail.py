@@ -215,10 +215,15 @@ def test_invite_then_cancellation_share_uid_with_rising_sequence(smtp, client, m
     registration = sign_up(make_event())
     client.post(f"/r/{registrations.manage_token(SECRET, registration)}/cancel")
     deliver(mail.SmtpTransport(smtp.url))
+    from test_invites import check_rfc5545, instants
+
     calendars = []
     for received in smtp.messages:
         part = next(p for p in received.walk() if p.get_content_type() == "text/calendar")
-        calendars.append(icalendar.Calendar.from_ical(part.get_payload(decode=True)))
+        body = part.get_payload(decode=True)
+        check_rfc5545(body)
+        assert len(instants(body)) == 1  # icalendar and vobject read the same instants
+        calendars.append(icalendar.Calendar.from_ical(body))
     (request, cancel) = calendars
     assert (request["METHOD"], cancel["METHOD"]) == ("REQUEST", "CANCEL")
     first, second = request.walk("VEVENT")[0], cancel.walk("VEVENT")[0]

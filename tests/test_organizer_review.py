@@ -54,7 +54,7 @@ def test_borderline_signup_is_approved_into_a_seat_end_to_end(
     assert reasons  # the engine says why it could not decide, and the organizer sees it
     plain = html.unescape(text(body))
     for reason in reasons:
-        assert reason in plain
+        assert reason[0].upper() + reason[1:] in plain  # shown as a sentence
     first_approve = re.search(r"<button[^>]*>Approve Ada Lovelace</button>", body).group(0)
     assert 'type="submit"' in first_approve and "autofocus" in first_approve
 

@@ -50,6 +50,7 @@ ACTIONS = {
     "registration.checked_in": "Checked in",
     "registration.check_in_undone": "Undid a check-in",
     "attendees.exported": "Downloaded the attendee list",
+    "mail.retried": "Sent a failed message again",
     "organizer.created": "Organizer account created",
     "organizer.signed_in": "Signed in",
 }
@@ -794,3 +795,13 @@ def get_organizer(session: Session, organizer_id: str) -> Organizer | None:
         return session.get(Organizer, int(organizer_id))
     except (TypeError, ValueError):
         return None
+
+
+# --- Mail delivery ----------------------------------------------------------------------------
+
+
+def retry_mail(session: Session, message_id: int, organizer_id: int, now: datetime) -> None:
+    """Queue a failed message again and log it."""
+    message = outbox.retry(session, message_id, now)
+    record(session, organizer_id, "mail.retried", now, event_id=message.event_id,
+           registration_id=message.registration_id, detail=message.kind)

@@ -17,9 +17,10 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from roundtable.errors import InvalidTransition, NotFound
 from roundtable.models import Event, OutboxMessage, OutboxStatus, Registration
 from roundtable.sqlite import begin_write
 
@@ -189,3 +190,40 @@ def _record(
     )
     session.commit()
     return int(result.rowcount or 0)
+
+
+def for_event(
+    session: Session, event_id: int, status: OutboxStatus | None = None, limit: int = 500
+) -> list[OutboxMessage]:
+    """Return an event's messages, newest first, optionally of one delivery status."""
+    query = select(OutboxMessage).where(OutboxMessage.event_id == event_id)
+    if status is not None:
+        query = query.where(OutboxMessage.status == status)
+    return list(session.scalars(query.order_by(OutboxMessage.id.desc()).limit(limit)))
+
+
+def status_counts(session: Session, event_id: int) -> dict[OutboxStatus, int]:
+    """Return how many of an event's messages are in each delivery status, counted in SQL."""
+    rows = session.execute(
+        select(OutboxMessage.status, func.count())
+        .where(OutboxMessage.event_id == event_id)
+        .group_by(OutboxMessage.status)
+    )
+    counts = dict.fromkeys(OutboxStatus, 0)
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def retry(session: Session, message_id: int, now: datetime) -> OutboxMessage:
+    """Put a failed message back in the queue with a fresh set of attempts."""
+    begin_write(session)
+    message = session.get(OutboxMessage, message_id)
+    if message is None:
+        raise NotFound("There is no such message.")
+    if message.status != OutboxStatus.FAILED:
+        raise InvalidTransition("Only a message whose delivery failed can be sent again.")
+    message.status = OutboxStatus.PENDING
+    message.attempts = 0
+    message.next_attempt_at = now
+    session.flush()
+    return message

@@ -19,6 +19,7 @@ from roundtable.models import (
     EventStatus,
     Organizer,
     OutboxMessage,
+    OutboxStatus,
     Registration,
     RegistrationStatus,
 )
@@ -64,6 +65,7 @@ GETS = [
     "/organizer/events/{e}/attendees.csv",
     "/organizer/events/{e}/attendees/new",
     "/organizer/events/{e}/check-in",
+    "/organizer/events/{e}/mail",
     "/organizer/registrations/{r}/cancel",
 ]
 POSTS = [
@@ -79,6 +81,7 @@ POSTS = [
     ("/organizer/registrations/{r}/undo-check-in", {}),
     ("/organizer/registrations/{p}/approve", {}),
     ("/organizer/registrations/{p}/decline", {"note": "no"}),
+    ("/organizer/mail/{m}/retry", {}),
     ("/organizer/logout", {}),
 ]
 
@@ -94,6 +97,12 @@ def world(make_event, make_registration):
         "w0": make_registration(event, status=S.WAITLISTED, queue_position=1).id,
         "w": make_registration(event, status=S.WAITLISTED, queue_position=2).id,
     }
+    failed = OutboxMessage(kind="confirmed", event_id=event.id, registration_id=ids["r"],
+                           recipient="confidential@example.com", status=OutboxStatus.FAILED,
+                           attempts=20, last_error="550 no such user")
+    db.session.add(failed)
+    db.session.commit()
+    ids["m"] = failed.id
     return ids
 
 
@@ -104,6 +113,8 @@ def snapshot():
               for e in db.session.scalars(select(Event).order_by(Event.id))]
     regs = [(r.id, r.status, r.queue_position, r.checked_in_at)
             for r in db.session.scalars(select(Registration).order_by(Registration.id))]
+    regs += [(m.id, m.status, m.attempts, m.next_attempt_at)
+             for m in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
     counts = [db.session.scalar(select(func.count()).select_from(model))
               for model in (OutboxMessage, AuditEntry, Organizer)]
     return events, regs, counts
@@ -114,7 +125,8 @@ def test_every_console_route_is_in_the_access_lists(app) -> None:
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("organizer."):
             path = (rule.rule.replace("<int:event_id>", "{e}")
-                    .replace("<int:registration_id>", "{r}"))
+                    .replace("<int:registration_id>", "{r}")
+                    .replace("<int:message_id>", "{m}"))
             assert path in {u.replace("{w}", "{r}").replace("{p}", "{r}") for u in listed}, path
 
 

@@ -22,10 +22,18 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 
-from roundtable import charts, console, display, events, export
+from roundtable import charts, console, display, events, export, outbox
 from roundtable.errors import CapacityBelowConfirmed, DomainError, NotFound
 from roundtable.extensions import db, limiter, login_manager
-from roundtable.models import Event, Organizer, Registration, RegistrationStatus, utcnow
+from roundtable.models import (
+    Event,
+    Organizer,
+    OutboxMessage,
+    OutboxStatus,
+    Registration,
+    RegistrationStatus,
+    utcnow,
+)
 from roundtable.organizer.forms import (
     ActionForm,
     AttendeeForm,
@@ -472,3 +480,34 @@ def decline_registration(registration_id: int) -> Response:
         return "Declined: they will be told by email."
 
     return _act(decline, form, url_for("organizer.list_reviews"))
+
+
+# --- Mail delivery ----------------------------------------------------------------------------
+
+
+@bp.get("/events/<int:event_id>/mail")
+def show_mail(event_id: int) -> str:
+    """Show the event's messages and how their delivery went; failed ones can be sent again."""
+    event = db.get_or_404(Event, event_id)
+    wanted = request.args.get("status", "")
+    status = OutboxStatus(wanted) if wanted in OutboxStatus._value2member_map_ else None
+    return render_template(
+        "organizer/mail.html",
+        event=event,
+        status=status,
+        counts=outbox.status_counts(db.session, event.id),
+        messages=outbox.for_event(db.session, event.id, status),
+        action_form=ActionForm(return_to=_here()),
+    )
+
+
+@bp.post("/mail/<int:message_id>/retry")
+def retry_mail(message_id: int) -> Response:
+    """Queue a failed message again."""
+    event_id = db.get_or_404(OutboxMessage, message_id).event_id
+
+    def retry() -> str:
+        console.retry_mail(db.session, message_id, _organizer_id(), utcnow())
+        return "The message is queued again; the mail worker sends it within moments."
+
+    return _act(retry, ActionForm(), url_for("organizer.show_mail", event_id=event_id))

@@ -1,0 +1,65 @@
+"""The console's mail page: what was sent, what failed and why, and sending a failure again."""
+
+from __future__ import annotations
+
+import test_organizer_support as support
+from sqlalchemy import select
+from test_organizer_support import audit_rows, page
+
+from roundtable import mail, outbox
+from roundtable.extensions import db
+from roundtable.models import OutboxMessage, OutboxStatus, utcnow
+
+organizer = support.organizer
+console_client = support.console_client
+fresh_login_per_request = support.fresh_login_per_request
+
+
+def deliver(smtp) -> dict[str, int]:
+    return outbox.deliver_due(
+        db.session, utcnow, lambda m: mail.compose(db.session, m, utcnow()),
+        mail.SmtpTransport(smtp.url), outbox.DeliveryPolicy(),
+    )
+
+
+def test_failed_mail_is_visible_with_the_servers_answer_and_can_be_resent(
+    console_client, organizer, smtp, make_event, sign_up
+) -> None:
+    event = make_event()
+    sign_up(event, email="reject-me@analytical.example")
+    sign_up(event, email="fine@analytical.example", name="Fine Person")
+    assert deliver(smtp) == {"sent": 1, "retried": 0, "failed": 1, "dropped": 0}
+    body = page(console_client.get(f"/organizer/events/{event.id}/mail"))
+    assert "reject-me@analytical.example" in body and "550" in body and "No such user" in body
+    assert body.count("Send again") == 1
+    failed_only = page(console_client.get(f"/organizer/events/{event.id}/mail?status=failed"))
+    assert "reject-me@analytical.example" in failed_only
+    assert "fine@analytical.example" not in failed_only
+
+    failed = db.session.scalar(select(OutboxMessage).where(
+        OutboxMessage.status == OutboxStatus.FAILED))
+    response = console_client.post(f"/organizer/mail/{failed.id}/retry")
+    assert response.status_code == 303
+    assert "queued again" in page(console_client.get(response.headers["Location"]))
+    db.session.rollback()
+    again = db.session.get(OutboxMessage, failed.id)
+    assert (again.status, again.attempts) == (OutboxStatus.PENDING, 0)
+    assert "550" in again.last_error  # the last answer stays visible until the next attempt
+    assert audit_rows()[-1][:2] == ("mail.retried", organizer.id)
+
+
+def test_only_failed_mail_can_be_sent_again(console_client, make_event, sign_up) -> None:
+    event = make_event()
+    sign_up(event)
+    pending = db.session.scalar(select(OutboxMessage))
+    response = console_client.post(f"/organizer/mail/{pending.id}/retry")
+    assert "Only a message whose delivery failed" in page(
+        console_client.get(response.headers["Location"]))
+    db.session.rollback()
+    assert db.session.get(OutboxMessage, pending.id).status == OutboxStatus.PENDING
+
+
+def test_dashboard_links_the_mail_page(console_client, make_event) -> None:
+    event = make_event()
+    assert f'href="/organizer/events/{event.id}/mail"' in page(
+        console_client.get(f"/organizer/events/{event.id}"))

@@ -279,15 +279,8 @@ def add_by_hand(
             session, event, applicant, email, now, secret_key=secret_key, added_by_organizer=True
         )
     elif registration.status in (S.CANCELLED, S.DECLINED):
-        registration.name = applicant.name.strip()
-        registration.company = applicant.company.strip()
-        registration.company_key = seating.company_key(email, applicant.company)
-        registration.job_title = applicant.job_title.strip()
-        registration.seniority = applicant.seniority
-        registration.discussion_topic = applicant.discussion_topic.strip() or None
+        registrations.fill_details(registration, applicant, email)
         registration.added_by_organizer = True
-        registration.cancelled_at = None
-        registration.status_reason = None
     else:
         raise AlreadyRegistered(
             f"{email} is already registered for this roundtable "

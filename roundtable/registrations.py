@@ -102,7 +102,7 @@ def register(
     existing = session.scalar(
         select(Registration).where(Registration.event_id == event.id, Registration.email == email)
     )
-    if existing is not None:
+    if existing is not None and existing.status != RegistrationStatus.CANCELLED:
         outbox.enqueue(
             session,
             "already_registered",
@@ -112,9 +112,16 @@ def register(
         return SignupResult(existing, duplicate=True)
 
     verdict = eligibility.assess(applicant.job_title, applicant.seniority, event.minimum_level)
-    registration = new_registration(
-        session, event, applicant, email, now, secret_key=secret_key, verdict=verdict
-    )
+    if existing is not None:  # they cancelled earlier and sign up again: the same row, anew
+        registration = existing
+        fill_details(registration, applicant, email)
+        registration.eligibility_outcome = verdict.outcome.value
+        registration.eligibility_reasons = list(verdict.reasons)
+        registration.created_at = now
+    else:
+        registration = new_registration(
+            session, event, applicant, email, now, secret_key=secret_key, verdict=verdict
+        )
     if verdict.outcome == eligibility.Outcome.INELIGIBLE:
         registration.status = RegistrationStatus.DECLINED
         registration.status_reason = "The roundtable is for Director+ leaders."
@@ -152,13 +159,6 @@ def new_registration(
     """
     registration = Registration(
         event_id=event.id,
-        name=applicant.name.strip(),
-        email=email,
-        company=applicant.company.strip(),
-        company_key=seating.company_key(email, applicant.company),
-        job_title=applicant.job_title.strip(),
-        seniority=applicant.seniority,
-        discussion_topic=applicant.discussion_topic.strip() or None,
         eligibility_outcome=verdict.outcome.value if verdict else None,
         eligibility_reasons=list(verdict.reasons) if verdict else [],
         manage_salt=tokens.new_salt(),
@@ -166,6 +166,7 @@ def new_registration(
         added_by_organizer=added_by_organizer,
         created_at=now,
     )
+    fill_details(registration, applicant, email)
     session.add(registration)
     try:
         session.flush()
@@ -177,6 +178,19 @@ def new_registration(
         tokens.derive(secret_key, registration.id, registration.manage_salt)
     )
     return registration
+
+
+def fill_details(registration: Registration, applicant: Applicant, email: str) -> None:
+    """Write an applicant's details into a registration: a new one, or one taken up again."""
+    registration.name = applicant.name.strip()
+    registration.email = email
+    registration.company = applicant.company.strip()
+    registration.company_key = seating.company_key(email, applicant.company)
+    registration.job_title = applicant.job_title.strip()
+    registration.seniority = applicant.seniority
+    registration.discussion_topic = applicant.discussion_topic.strip() or None
+    registration.cancelled_at = None
+    registration.status_reason = None
 
 
 def manage_token(secret_key: str, registration: Registration) -> str:

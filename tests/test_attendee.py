@@ -289,3 +289,26 @@ def test_erase_clears_organizer_notes_about_the_person(client, make_event, sign_
     (entry,) = db.session.scalars(select(AuditEntry)).all()
     assert entry.action == "registration.declined" and entry.organizer_id == organizer.id
     assert "Ada" not in entry.detail
+
+
+def test_a_cancelled_registrant_can_sign_up_again(client, make_event, sign_up) -> None:
+    event = make_event(capacity=1)
+    first = sign_up(event)
+    revision = first.invite_revision
+    client.post(f"{link(first)}/cancel")
+    assert "Sign up again" in client.get(link(first)).get_data(as_text=True)
+    again = sign_up(event, name="Ada King")
+    assert again.id == first.id  # the same registration, taken up again
+    assert (again.status, again.name, again.cancelled_at) == (S.CONFIRMED, "Ada King", None)
+    assert again.invite_revision > revision + 1  # the new invitation outranks the cancellation
+    assert [k for k, rid, _ in outbox_rows() if rid == first.id] == [
+        "confirmed", "cancelled", "confirmed"]
+
+
+def test_a_declined_registrant_cannot_sign_up_again(client, make_event, sign_up) -> None:
+    event = make_event()
+    declined = sign_up(event, job_title="Software Engineer", seniority="individual_contributor")
+    assert declined.status == S.DECLINED
+    again = sign_up(event, job_title="CTO", seniority="c_level")
+    assert again.status == S.DECLINED  # an organizer reviews a changed story, not a retry
+    assert outbox_rows()[-1][0] == "already_registered"

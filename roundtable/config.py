@@ -75,6 +75,9 @@ def _finish(app: Flask) -> None:
             raise ConfigError("SEATING_TEST_DELAY_MS", "is for the test suite only (TESTING=true)")
     if not str(cfg["BASE_URL"]).startswith(("http://", "https://")):
         raise ConfigError("BASE_URL", "must start with http:// or https://")
+    if str(cfg["BASE_URL"]).startswith("https://"):  # served over TLS: cookies only over TLS
+        cfg["SESSION_COOKIE_SECURE"] = True
+        cfg["REMEMBER_COOKIE_SECURE"] = True
     if cfg["SMTP_URL"]:
         from roundtable.mail import SmtpTransport
 

@@ -190,7 +190,9 @@ def approve(
         session,
         "approved",
         registration,
-        calendar="REQUEST" if status == S.CONFIRMED else None,
+        # A seat: the invitation. The waiting list: the tentative hold from signup is withdrawn
+        # (a later promotion sends an invitation with a higher SEQUENCE).
+        calendar="REQUEST" if status == S.CONFIRMED else "CANCEL",
         note=note.strip(),
     )
     record(session, organizer_id, "registration.approved", now, event_id=event.id,
@@ -624,7 +626,8 @@ def dashboard(session: Session, event: Event, now: datetime, top: int = 10) -> D
     counts = status_counts(session, [event.id])[event.id]
     checked_in = session.scalar(
         select(func.count()).where(
-            Registration.event_id == event.id, Registration.checked_in_at.is_not(None)
+            Registration.event_id == event.id, Registration.checked_in_at.is_not(None),
+            Registration.status == S.CONFIRMED,  # the same count as the door list
         )
     ) or 0
     companies = _companies(session, event.id)

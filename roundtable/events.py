@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from roundtable import outbox, seating
@@ -267,7 +268,12 @@ def create_event(session: Session, details: EventDetails, now: datetime) -> Even
         updated_at=now,
     )
     session.add(event)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # another organizer took the slug a moment ago
+        raise InvalidEventDetails(
+            f"Another roundtable already uses the address name “{values['slug']}”.", "slug"
+        ) from None
     return event
 
 
@@ -293,6 +299,8 @@ def update_event(
     for name in ("starts_at", "ends_at"):  # the form has minutes: same minute, same instant
         if values[name] == getattr(event, name).replace(second=0, microsecond=0):
             values[name] = getattr(event, name)
+    if values["starts_at"] != event.starts_at and values["starts_at"] <= now:
+        raise InvalidEventDetails("A new start must be in the future.", "starts_local")
     changes = [label for name, label in CALENDAR_FIELDS.items()
                if getattr(event, name) != values[name]]
     for name, value in values.items():
@@ -370,6 +378,8 @@ def cancel_event(
     event = seating.lock_event(session, options, event_id=event_id)
     if event.status == EventStatus.CANCELLED:
         raise InvalidTransition("This roundtable is already cancelled.")
+    if is_past(event, now):
+        raise InvalidTransition("This roundtable has already taken place; it cannot be cancelled.")
     event.status = EventStatus.CANCELLED
     event.sequence += 1
     event.updated_at = now

@@ -222,6 +222,16 @@ def retry(session: Session, message_id: int, now: datetime) -> OutboxMessage:
         raise NotFound("There is no such message.")
     if message.status != OutboxStatus.FAILED:
         raise InvalidTransition("Only a message whose delivery failed can be sent again.")
+    newer = session.scalar(
+        select(func.count()).where(
+            OutboxMessage.registration_id == message.registration_id,
+            OutboxMessage.id > message.id,
+        )
+    )
+    if message.registration_id is None or newer:
+        raise InvalidTransition(
+            "This person has been sent a newer message since, so this one would be out of date."
+        )
     message.status = OutboxStatus.PENDING
     message.attempts = 0
     message.next_attempt_at = now

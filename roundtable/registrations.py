@@ -190,6 +190,8 @@ def fill_details(registration: Registration, applicant: Applicant, email: str) -
     registration.seniority = applicant.seniority
     registration.discussion_topic = applicant.discussion_topic.strip() or None
     registration.cancelled_at = None
+    registration.confirmed_at = None
+    registration.checked_in_at = None
     registration.status_reason = None
 
 

@@ -107,3 +107,12 @@ def test_sqlite_runs_in_wal_mode_with_busy_timeout(tmp_path: Path) -> None:
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         db.session.remove()
         db.engine.dispose()
+
+
+def test_https_base_url_makes_cookies_secure(tmp_path: Path) -> None:
+    app = _app(tmp_path, BASE_URL="https://roundtable.example.org")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    plain = _app(tmp_path, BASE_URL="http://127.0.0.1:5000")
+    assert plain.config["SESSION_COOKIE_SECURE"] is False
+    _dispose(app)
+    _dispose(plain)

@@ -62,7 +62,6 @@ GETS = [
     "/organizer/events/{e}/cancel",
     "/organizer/events/{e}/audit",
     "/organizer/events/{e}/attendees",
-    "/organizer/events/{e}/attendees.csv",
     "/organizer/events/{e}/attendees/new",
     "/organizer/events/{e}/check-in",
     "/organizer/events/{e}/mail",
@@ -82,6 +81,7 @@ POSTS = [
     ("/organizer/registrations/{p}/approve", {}),
     ("/organizer/registrations/{p}/decline", {"note": "no"}),
     ("/organizer/mail/{m}/retry", {}),
+    ("/organizer/events/{e}/attendees.csv", {}),
     ("/organizer/logout", {}),
 ]
 

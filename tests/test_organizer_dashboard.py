@@ -115,7 +115,7 @@ def test_audit_log_shows_each_action_with_who_and_when(
     console_client.post(f"/organizer/registrations/{pending.id}/approve")
     console_client.post(f"/organizer/registrations/{seated.id}/cancel", data={"note": "ill"})
     console_client.post(f"/organizer/events/{event.id}/unpublish")
-    console_client.get(f"/organizer/events/{event.id}/attendees.csv").close()
+    console_client.post(f"/organizer/events/{event.id}/attendees.csv").close()
     console_client.post(f"/organizer/events/{other.id}/unpublish")
     mine = [(a, r) for a, o, e, r in audit_rows() if e == event.id and o == organizer.id]
     assert mine == [
@@ -129,7 +129,7 @@ def test_audit_log_shows_each_action_with_who_and_when(
     actions = re.findall(r'data-action="([\w.]+)"', body)
     assert actions == [a for a, _ in reversed(mine)]  # newest first, this event only
     plain = text(body)
-    assert "Olive Organizer" in plain and "Seated Sam" in plain and "ill" in plain
+    assert "Olive Organizer" in plain and "Seated Sam" in plain
     assert "Approved" in plain and "Checked in" in plain and "the waiting list" in plain
 
 

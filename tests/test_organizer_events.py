@@ -280,3 +280,24 @@ def test_in_person_event_keeps_its_place(console_client) -> None:
 def test_unknown_event_is_a_404(console_client) -> None:
     assert console_client.get("/organizer/events/999").status_code == 404
     assert console_client.post("/organizer/events/999/publish").status_code == 404
+
+
+def test_a_past_roundtable_cannot_be_cancelled(console_client, make_event, sign_up) -> None:
+    event = make_event(starts_at=datetime.now(UTC) - timedelta(days=2))
+    before = outbox_rows()
+    response = console_client.post(f"/organizer/events/{event.id}/cancel", data={"note": "x"})
+    assert "already taken place" in page(console_client.get(response.headers["Location"]))
+    assert stored_event(event.id).status == EventStatus.PUBLISHED
+    assert outbox_rows() == before
+
+
+def test_the_start_cannot_be_moved_into_the_past(console_client, make_event) -> None:
+    event = make_event()
+    stored = stored_event(event.id)
+    past = (datetime.now(UTC) - timedelta(days=1)).astimezone(ZoneInfo(stored.timezone))
+    data = edit_form(stored, starts_local=f"{past:%Y-%m-%dT%H:%M}",
+                     ends_local=f"{past + timedelta(hours=1):%Y-%m-%dT%H:%M}")
+    response = console_client.post(f"/organizer/events/{event.id}/edit", data=data)
+    assert response.status_code == 400
+    assert "A new start must be in the future." in response.get_data(as_text=True)
+    assert stored_event(event.id).starts_at == stored.starts_at

@@ -63,3 +63,21 @@ def test_dashboard_links_the_mail_page(console_client, make_event) -> None:
     event = make_event()
     assert f'href="/organizer/events/{event.id}/mail"' in page(
         console_client.get(f"/organizer/events/{event.id}"))
+
+
+def test_an_out_of_date_failure_is_not_sent_again(console_client, smtp, make_event,
+                                                  sign_up) -> None:
+    from roundtable import registrations
+
+    from conftest import SECRET
+
+    event = make_event()
+    registration = sign_up(event, email="reject-me@analytical.example")
+    deliver(smtp)  # "your seat is confirmed" fails for good
+    console_client.post(f"/r/{registrations.manage_token(SECRET, registration)}/cancel")
+    failed = db.session.scalar(select(OutboxMessage).where(
+        OutboxMessage.status == OutboxStatus.FAILED))
+    response = console_client.post(f"/organizer/mail/{failed.id}/retry")
+    assert "newer message" in page(console_client.get(response.headers["Location"]))
+    db.session.rollback()
+    assert db.session.get(OutboxMessage, failed.id).status == OutboxStatus.FAILED

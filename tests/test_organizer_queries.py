@@ -6,7 +6,7 @@ import pytest
 import test_organizer_support as support
 
 from roundtable.extensions import db
-from roundtable.models import AuditEntry, RegistrationStatus
+from roundtable.models import AuditEntry, OutboxMessage, RegistrationStatus
 
 from conftest import NOW
 
@@ -23,6 +23,7 @@ PAGES = [
     "/organizer/events/{e}/attendees?status=waitlisted&q=example",
     "/organizer/events/{e}/check-in",
     "/organizer/events/{e}/audit",
+    "/organizer/events/{e}/mail",
 ]
 
 
@@ -45,6 +46,9 @@ def test_list_pages_do_not_run_a_query_per_row(
             db.session.add(AuditEntry(organizer_id=organizer.id, event_id=event.id,
                                       registration_id=registration.id,
                                       action="registration.approved", created_at=NOW))
+            db.session.add(OutboxMessage(kind=status.value, event_id=event.id,
+                                         registration_id=registration.id,
+                                         recipient=registration.email))
         db.session.commit()
 
     target = url.format(e=events[0].id)

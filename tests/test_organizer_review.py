@@ -80,10 +80,10 @@ def test_approval_when_full_goes_to_the_waiting_list(
     registration = sign_up(event, **BORDERLINE)
     response = console_client.post(f"/organizer/registrations/{registration.id}/approve",
                                    follow_redirects=True)
-    assert "the room is full, so they are on the waiting list" in page(response)
+    assert "they are on the waiting list. The room is full." in page(response)
     approved = fresh(registration.id)
     assert approved.status == S.WAITLISTED and approved.queue_position is not None
-    assert [(k, c) for k, _, c, _ in outbox_rows()][-1] == ("approved", None)
+    assert [(k, c) for k, _, c, _ in outbox_rows()][-1] == ("approved", "CANCEL")  # no hold
 
 
 def test_decline_with_a_note(console_client, organizer, make_event, sign_up) -> None:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -74,7 +75,7 @@ def keep_out_of_caches(response: Response) -> Response:
 
 @bp.context_processor
 def console_helpers() -> dict[str, object]:
-    return {"charts": charts, "at": at}
+    return {"charts": charts, "at": at, "csrf_form": ActionForm()}
 
 
 def at(event: Event, instant: datetime) -> str:
@@ -330,9 +331,11 @@ def _attendee_url(event_id: int, query: console.AttendeeQuery, **changes: object
     return url_for("organizer.list_attendees", event_id=event_id, **kept)
 
 
-@bp.get("/events/<int:event_id>/attendees.csv")
+@bp.post("/events/<int:event_id>/attendees.csv")
 def export_attendees(event_id: int) -> Response:
-    """Download the attendee list as CSV, safe to open in a spreadsheet."""
+    """Download the attendee list as CSV, safe to open in a spreadsheet (logged, so a POST)."""
+    if not ActionForm().validate_on_submit():
+        abort(400, "The download form has expired; please reload the page and try again.")
     event = db.get_or_404(Event, event_id)
     buffer = io.StringIO()
     export.write_csv(db.session, event, buffer)
@@ -362,7 +365,8 @@ def add_attendee(event_id: int) -> Response | tuple[str, int]:
             seated = registration.status == RegistrationStatus.CONFIRMED
             db.session.commit()
             flash(f"{form.name.data} is added: " + ("they have a seat." if seated else
-                  "the room is full, so they are on the waiting list."), "success")
+                  "they are on the waiting list. "
+                  + (registration.status_reason or "The room is full.")), "success")
             return redirect(url_for("organizer.list_attendees", event_id=event_id), code=303)
     return _page("organizer/add_attendee.html", form, event=event)
 
@@ -464,7 +468,8 @@ def approve_registration(registration_id: int) -> Response:
                                  seating_options(), form.note.data or "")
         if status == RegistrationStatus.CONFIRMED:
             return "Approved: they have a seat and will get the invitation."
-        return "Approved: the room is full, so they are on the waiting list."
+        reason = db.session.get(Registration, registration_id).status_reason
+        return "Approved: they are on the waiting list. " + (reason or "The room is full.")
 
     return _act(approve, form, url_for("organizer.list_reviews"))
 

@@ -397,9 +397,11 @@ def update_event(
 ) -> events.EventUpdate:
     """Edit an event (see ``events.update_event``) and log what changed."""
     update = events.update_event(session, event_id, details, now, options)
-    detail = ", ".join(update.changes) if update.changes else "details"
+    detail = "; ".join(update.edited) or "nothing changed"
     if update.notified:
-        detail += f"; {update.notified} attendees sent an update"
+        detail += f"; {update.notified} people sent an update"
+    if update.promoted:
+        detail += f"; {update.promoted} promoted from the waiting list"
     record(session, organizer_id, "event.updated", now, event_id=event_id, detail=detail)
     return update
 

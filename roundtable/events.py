@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
@@ -135,6 +135,7 @@ class EventUpdate:
     changes: list[str]
     notified: int
     promoted: int
+    edited: list[str] = field(default_factory=list)  # every changed field, "name: old → new"
 
 
 @functools.cache
@@ -170,6 +171,11 @@ def to_utc(local: datetime, tz: ZoneInfo, field: str) -> datetime:
             field,
         )
     return instant
+
+
+def _wall(instant: datetime, timezone: str) -> datetime:
+    """Return the wall time of ``instant`` in ``timezone``, to the minute, without zone."""
+    return instant.astimezone(ZoneInfo(timezone)).replace(tzinfo=None, second=0, microsecond=0)
 
 
 def details_of(event: Event) -> EventDetails:
@@ -296,13 +302,21 @@ def update_event(
     values = _checked(details)
     if values["slug"] != event.slug:
         _ensure_slug_free(session, values["slug"], event.id)
-    for name in ("starts_at", "ends_at"):  # the form has minutes: same minute, same instant
-        if values[name] == getattr(event, name).replace(second=0, microsecond=0):
-            values[name] = getattr(event, name)
+    for name in ("starts_at", "ends_at"):
+        # The form shows wall times to the minute: the same wall time in the same zone keeps the
+        # stored instant (its seconds, and which of two repeated wall times it was at DST's end).
+        stored = getattr(event, name)
+        if values["timezone"] == event.timezone and _wall(values[name], event.timezone) == _wall(
+            stored, event.timezone
+        ):
+            values[name] = stored
     if values["starts_at"] != event.starts_at and values["starts_at"] <= now:
         raise InvalidEventDetails("A new start must be in the future.", "starts_local")
     changes = [label for name, label in CALENDAR_FIELDS.items()
                if getattr(event, name) != values[name]]
+    edited = [_edit_line(name, getattr(event, name), value)
+              for name, value in {**values, "capacity": details.capacity}.items()
+              if getattr(event, name) != value]
     for name, value in values.items():
         setattr(event, name, value)
     if changes:
@@ -325,7 +339,16 @@ def update_event(
                 )
                 notified += 1
     session.flush()
-    return EventUpdate(changes, notified, len(promoted))
+    return EventUpdate(changes, notified, len(promoted), edited)
+
+
+def _edit_line(name: str, old: object, new: object) -> str:
+    """Describe one edited field for the audit log (long texts by name only)."""
+    if name in ("description", "summary"):
+        return name
+    shown = [v.isoformat(timespec="minutes") if isinstance(v, datetime) else
+             getattr(v, "value", v) for v in (old, new)]
+    return f"{name}: {shown[0]} → {shown[1]}"
 
 
 def _registrations(

@@ -12,6 +12,7 @@ from test_organizer_support import audit_rows, outbox_rows, page, text
 
 from roundtable.extensions import db
 from roundtable.models import (
+    AuditEntry,
     Event,
     EventFormat,
     EventStatus,
@@ -301,3 +302,23 @@ def test_the_start_cannot_be_moved_into_the_past(console_client, make_event) -> 
     assert response.status_code == 400
     assert "A new start must be in the future." in response.get_data(as_text=True)
     assert stored_event(event.id).starts_at == stored.starts_at
+
+
+def test_an_edit_keeps_the_second_of_two_repeated_wall_times(console_client, make_event):
+    # 01:30 happens twice in London on 27 Oct 2030; this event is at the second one (GMT).
+    second = datetime(2030, 10, 27, 1, 30, tzinfo=UTC)
+    event = make_event(timezone="Europe/London", starts_at=second)
+    response = console_client.post(f"/organizer/events/{event.id}/edit",
+                                   data=edit_form(stored_event(event.id), title="Renamed"))
+    assert response.status_code == 303
+    stored = stored_event(event.id)
+    assert (stored.title, stored.starts_at, stored.sequence) == ("Renamed", second, 0)
+
+
+def test_the_audit_log_says_what_an_edit_changed(console_client, make_event) -> None:
+    event = make_event(capacity=5)
+    console_client.post(f"/organizer/events/{event.id}/edit",
+                        data=edit_form(stored_event(event.id), capacity="50"))
+    (detail,) = [e.detail for e in db.session.scalars(select(AuditEntry))
+                 if e.action == "event.updated"]
+    assert "capacity: 5 → 50" in detail

@@ -259,3 +259,27 @@ def test_send_mail_watch_keeps_delivering(smtp, database_url, make_event, sign_u
     finally:
         worker.terminate()
         worker.communicate(timeout=10)
+
+
+def test_several_send_mail_processes_deliver_each_message_once(smtp, database_url, make_event,
+                                                               sign_up) -> None:
+    import subprocess
+    import sys
+
+    from conftest import SECRET
+
+    event = make_event(capacity=60)
+    for n in range(40):
+        sign_up(event, email=f"person{n}@firm{n}.example")
+    env = {"PATH": "", "ROUNDTABLE_DATABASE_URL": database_url, "ROUNDTABLE_SECRET_KEY": SECRET,
+           "ROUNDTABLE_SMTP_URL": smtp.url}
+    command = [sys.executable, "-c", "from roundtable.cli import main; main()", "send-mail"]
+    workers = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True) for _ in range(3)]
+    outputs = [w.communicate(timeout=120)[0] for w in workers]
+    assert [w.returncode for w in workers] == [0, 0, 0], outputs
+    sent = [int(out.strip().splitlines()[-1].split(" sent")[0]) for out in outputs]
+    assert sum(sent) == 40, sent
+    recipients = [m["To"] for m in smtp.messages]
+    assert len(recipients) == len(set(recipients)) == 40
+    assert all(m.status == OutboxStatus.SENT and m.attempts == 1 for m in messages())

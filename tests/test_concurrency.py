@@ -14,13 +14,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 from sqlalchemy import select
-from storm import mixed_storm
 
 from roundtable.extensions import db
 from roundtable.models import Event, Registration, RegistrationStatus
 
 from conftest import SECRET, base_config
 from servers import gunicorn_server
+from storm import mixed_storm
 
 pytestmark = pytest.mark.slow
 

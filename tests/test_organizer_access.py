@@ -6,10 +6,8 @@ import re
 from datetime import timedelta
 
 import pytest
-import test_organizer_support as support
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
-from test_organizer_support import EMAIL, PASSWORD, audit_rows, page, text
 
 from roundtable import console
 from roundtable.extensions import db
@@ -24,7 +22,9 @@ from roundtable.models import (
     RegistrationStatus,
 )
 
+import organizer_support as support
 from conftest import NOW
+from organizer_support import EMAIL, PASSWORD, audit_rows, page, text
 
 organizer = support.organizer
 console_client = support.console_client

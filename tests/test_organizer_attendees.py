@@ -9,13 +9,14 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import test_organizer_support as support
 from sqlalchemy import select
-from test_organizer_support import audit_rows, outbox_rows, page, text
 
 from roundtable.extensions import db
 from roundtable.models import EventStatus, OutboxMessage, Registration, RegistrationStatus
 from roundtable.seniority import Seniority
+
+import organizer_support as support
+from organizer_support import audit_rows, outbox_rows, page, text
 
 organizer = support.organizer
 console_client = support.console_client

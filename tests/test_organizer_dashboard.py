@@ -6,15 +6,14 @@ import re
 from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
-import test_organizer_support as support
-from test_organizer_support import audit_rows, page, text
-
 from roundtable import charts, console
 from roundtable.extensions import db
 from roundtable.models import AuditEntry, Organizer, RegistrationStatus
 from roundtable.seniority import Seniority
 
+import organizer_support as support
 from conftest import NOW
+from organizer_support import audit_rows, page, text
 
 organizer = support.organizer
 console_client = support.console_client

@@ -6,9 +6,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-import test_organizer_support as support
 from sqlalchemy import func, select
-from test_organizer_support import audit_rows, outbox_rows, page, text
 
 from roundtable.extensions import db
 from roundtable.models import (
@@ -20,6 +18,9 @@ from roundtable.models import (
     Registration,
     RegistrationStatus,
 )
+
+import organizer_support as support
+from organizer_support import audit_rows, outbox_rows, page, text
 
 organizer = support.organizer
 console_client = support.console_client

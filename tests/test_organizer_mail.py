@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import test_organizer_support as support
 from sqlalchemy import select
-from test_organizer_support import audit_rows, page
 
 from roundtable import mail, outbox
 from roundtable.extensions import db
 from roundtable.models import OutboxMessage, OutboxStatus, utcnow
+
+import organizer_support as support
+from organizer_support import audit_rows, page
 
 organizer = support.organizer
 console_client = support.console_client

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-import test_organizer_support as support
 
 from roundtable.extensions import db
 from roundtable.models import AuditEntry, OutboxMessage, RegistrationStatus
 
+import organizer_support as support
 from conftest import NOW
 
 organizer = support.organizer

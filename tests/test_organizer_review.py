@@ -6,15 +6,15 @@ import html
 import re
 from datetime import UTC, datetime, timedelta
 
-import test_organizer_support as support
 from sqlalchemy import select
-from test_organizer_support import audit_rows, outbox_rows, page, text
 
 from roundtable import mail
 from roundtable.extensions import db
 from roundtable.models import EventStatus, OutboxMessage, Registration, RegistrationStatus
 
+import organizer_support as support
 from conftest import NOW
+from organizer_support import audit_rows, outbox_rows, page, text
 
 organizer = support.organizer
 console_client = support.console_client

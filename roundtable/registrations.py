@@ -115,13 +115,31 @@ def register(
     if existing is not None:  # they cancelled earlier and sign up again: the same row, anew
         registration = existing
         fill_details(registration, applicant, email)
-        registration.eligibility_outcome = verdict.outcome.value
-        registration.eligibility_reasons = list(verdict.reasons)
+        record_verdict(registration, verdict)
         registration.created_at = now
     else:
         registration = new_registration(
             session, event, applicant, email, now, secret_key=secret_key, verdict=verdict
         )
+    _place(session, event, registration, verdict, now, options)
+    outbox.enqueue(
+        session,
+        registration.status.value,
+        registration,
+        calendar=SIGNUP_CALENDAR.get(registration.status),
+    )
+    return SignupResult(registration)
+
+
+def _place(
+    session: Session,
+    event: Event,
+    registration: Registration,
+    verdict: eligibility.Verdict,
+    now: datetime,
+    options: seating.SeatingOptions,
+) -> None:
+    """Decide a signup: declined, to review, or a seat or the waiting list (under the lock)."""
     if verdict.outcome == eligibility.Outcome.INELIGIBLE:
         registration.status = RegistrationStatus.DECLINED
         registration.status_reason = "The roundtable is for Director+ leaders."
@@ -133,13 +151,12 @@ def register(
     else:
         seating.allocate(session, event, registration, now, options)
     session.flush()
-    outbox.enqueue(
-        session,
-        registration.status.value,
-        registration,
-        calendar=SIGNUP_CALENDAR.get(registration.status),
-    )
-    return SignupResult(registration)
+
+
+def record_verdict(registration: Registration, verdict: eligibility.Verdict | None) -> None:
+    """Keep the engine's outcome and reasons on the registration (None: added by hand)."""
+    registration.eligibility_outcome = verdict.outcome.value if verdict else None
+    registration.eligibility_reasons = list(verdict.reasons) if verdict else []
 
 
 def new_registration(
@@ -159,14 +176,13 @@ def new_registration(
     """
     registration = Registration(
         event_id=event.id,
-        eligibility_outcome=verdict.outcome.value if verdict else None,
-        eligibility_reasons=list(verdict.reasons) if verdict else [],
         manage_salt=tokens.new_salt(),
         status=RegistrationStatus.PENDING_REVIEW,
         added_by_organizer=added_by_organizer,
         created_at=now,
     )
     fill_details(registration, applicant, email)
+    record_verdict(registration, verdict)
     session.add(registration)
     try:
         session.flush()
@@ -312,8 +328,7 @@ def update_details(
             seating.promote(session, event, now)  # the room balance may let someone in now
         return registration.status
     verdict = eligibility.assess(changes.job_title, changes.seniority, event.minimum_level)
-    registration.eligibility_outcome = verdict.outcome.value
-    registration.eligibility_reasons = list(verdict.reasons)
+    record_verdict(registration, verdict)
     before = registration.status
     if verdict.outcome == eligibility.Outcome.INELIGIBLE:
         if before != RegistrationStatus.DECLINED:

@@ -282,6 +282,7 @@ def add_by_hand(
         )
     elif registration.status in (S.CANCELLED, S.DECLINED):
         registrations.fill_details(registration, applicant, email)
+        registrations.record_verdict(registration, None)  # an organizer's choice, not the engine's
         registration.added_by_organizer = True
     else:
         raise AlreadyRegistered(

@@ -75,5 +75,10 @@ def test_every_listed_package_is_committed() -> None:
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
                              check=True).stdout.splitlines()
     for package in config["packages"]:
-        folder = config["package-dir"].get(package, package.replace(".", "/"))
+        parts = package.split(".")
+        for cut in range(len(parts), 0, -1):  # the longest mapped prefix decides the folder
+            prefix = ".".join(parts[:cut])
+            if prefix in config["package-dir"]:
+                folder = "/".join([config["package-dir"][prefix], *parts[cut:]])
+                break
         assert any(path.startswith(folder + "/") for path in tracked), folder

@@ -11,11 +11,12 @@ from datetime import timedelta
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
 
 from roundtable import console, demo, events, export, mail, outbox, registrations
 from roundtable.errors import DomainError, NotFound
 from roundtable.extensions import db
-from roundtable.models import utcnow
+from roundtable.models import Organizer, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,9 @@ def seed_demo_command() -> None:
     db.session.commit()
     state = "added" if created else "already present"
     click.echo(f"Demo roundtable {state}: /events/{event.slug}")
+    if not db.session.scalar(select(Organizer.id).limit(1)):
+        click.echo("No organizer account yet: create one with "
+                   "`roundtable create-organizer EMAIL`, then sign in at /organizer/.")
 
 
 @click.command("export")

@@ -17,6 +17,7 @@ def test_seed_demo_is_idempotent(runner) -> None:
     second = runner.invoke(args=["seed-demo"])
     assert first.exit_code == second.exit_code == 0
     assert "added" in first.output and "already present" in second.output
+    assert "roundtable create-organizer EMAIL" in first.output  # the next step, while none exists
     assert db.session.scalar(select(func.count()).select_from(Event)) == 1
     event = db.session.scalar(select(Event))
     assert event.slug == DEMO_SLUG

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 from flask import current_app, render_template
 from sqlalchemy.orm import Session
 
-from roundtable import display, invites, seating, tokens
+from roundtable import display, invites, registrations, seating
 from roundtable.models import Event, EventFormat, OutboxMessage, Registration
 from roundtable.outbox import CALENDAR_STATUS, PermanentFailure, Undeliverable
 
@@ -38,9 +38,7 @@ def manage_url(registration: Registration) -> str:
     """Return the absolute private manage link of ``registration``."""
     if registration.manage_salt is None:
         raise Undeliverable("the registration was erased")
-    token = tokens.derive(
-        current_app.config["SECRET_KEY"], registration.id, registration.manage_salt
-    )
+    token = registrations.manage_token(current_app.config["SECRET_KEY"], registration)
     return f"{current_app.config['BASE_URL'].rstrip('/')}/r/{token}"
 
 

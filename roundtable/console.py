@@ -407,23 +407,16 @@ def update_event(
     return update
 
 
-def publish_event(
-    session: Session, organizer_id: int, event_id: int, now: datetime,
+def set_published(
+    session: Session, organizer_id: int, event_id: int, publish: bool, now: datetime,
     options: seating.SeatingOptions,
 ) -> Event:
-    """Publish a draft and log it."""
-    event = events.publish_event(session, event_id, options)
-    record(session, organizer_id, "event.published", now, event_id=event_id)
-    return event
-
-
-def unpublish_event(
-    session: Session, organizer_id: int, event_id: int, now: datetime,
-    options: seating.SeatingOptions,
-) -> Event:
-    """Take an event back to draft and log it."""
-    event = events.unpublish_event(session, event_id, options)
-    record(session, organizer_id, "event.unpublished", now, event_id=event_id)
+    """Publish a draft, or take a published event back to draft, and log it."""
+    if publish:
+        event, action = events.publish_event(session, event_id, options), "event.published"
+    else:
+        event, action = events.unpublish_event(session, event_id, options), "event.unpublished"
+    record(session, organizer_id, action, now, event_id=event_id)
     return event
 
 

@@ -256,7 +256,8 @@ def publish_event(event_id: int) -> Response:
     """Publish a draft: it appears on the site and takes registrations."""
 
     def publish() -> str:
-        console.publish_event(db.session, _organizer_id(), event_id, utcnow(), seating_options())
+        console.set_published(db.session, _organizer_id(), event_id, True, utcnow(),
+                              seating_options())
         return "The roundtable is published."
 
     return _act(publish, ActionForm(), url_for("organizer.show_event", event_id=event_id))
@@ -267,8 +268,8 @@ def unpublish_event(event_id: int) -> Response:
     """Take a roundtable off the site; registrations stay."""
 
     def unpublish() -> str:
-        console.unpublish_event(db.session, _organizer_id(), event_id, utcnow(),
-                                seating_options())
+        console.set_published(db.session, _organizer_id(), event_id, False, utcnow(),
+                              seating_options())
         return "The roundtable is back to draft: it no longer appears on the site."
 
     return _act(unpublish, ActionForm(), url_for("organizer.show_event", event_id=event_id))

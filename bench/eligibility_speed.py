@@ -16,7 +16,7 @@ import time
 import unicodedata
 from pathlib import Path
 
-from roundtable import eligibility
+from roundtable.domain import eligibility
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "eligibility_corpus.tsv"
 

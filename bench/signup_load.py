@@ -36,8 +36,8 @@ def prepare(database_url: str, slug: str) -> None:
     from flask_migrate import upgrade
 
     from roundtable import create_app
+    from roundtable.domain.models import Event, EventFormat, EventStatus
     from roundtable.extensions import db
-    from roundtable.models import Event, EventFormat, EventStatus
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET})
     with app.app_context():

@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import Flask, Response, request
 
-from roundtable import logs
 from roundtable.config import load_config
+from roundtable.web import logs
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -41,9 +41,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension singletons to ``app``."""
-    from roundtable import sqlite
+    from roundtable import database
     from roundtable.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
-    from roundtable.organizer.views import load_organizer
+    from roundtable.web.organizer import load_organizer
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")))
@@ -57,7 +57,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_organizer)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            sqlite.configure(
+            database.configure_sqlite(
                 db.engine,
                 app.config["SQLITE_BUSY_TIMEOUT_MS"],
                 transactions=app.config["SEATING_LOCKS"],
@@ -66,15 +66,11 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register one blueprint per audience."""
-    from roundtable.attendee.views import bp as attendee_bp
-    from roundtable.feeds.views import bp as feeds_bp
-    from roundtable.organizer.views import bp as organizer_bp
-    from roundtable.public.views import bp as public_bp
-    from roundtable.signup.views import bp as signup_bp
+    from roundtable.web.attendee import bp as attendee_bp
+    from roundtable.web.organizer import bp as organizer_bp
+    from roundtable.web.public import bp as public_bp
 
     app.register_blueprint(public_bp)
-    app.register_blueprint(signup_bp)
-    app.register_blueprint(feeds_bp)
     app.register_blueprint(attendee_bp)
     app.register_blueprint(organizer_bp)
 
@@ -109,7 +105,7 @@ def register_security_headers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """Register the filters templates use to show times and statuses."""
-    from roundtable import display
+    from roundtable.web import display
 
     display.register(app)
 

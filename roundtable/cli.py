@@ -13,10 +13,11 @@ import click
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
-from roundtable import console, demo, events, export, mail, outbox, registrations
-from roundtable.errors import DomainError, NotFound
+from roundtable.domain import console, demo, events, export, registrations
+from roundtable.domain.errors import DomainError, NotFound
+from roundtable.domain.models import Organizer, utcnow
 from roundtable.extensions import db
-from roundtable.models import Organizer, utcnow
+from roundtable.notify import compose, outbox, transports
 
 logger = logging.getLogger(__name__)
 
@@ -55,13 +56,13 @@ def export_command(slug: str) -> None:
 @with_appcontext
 def send_mail_command(watch: bool, interval: float) -> None:
     """Deliver the mail that is due (once, or continuously with --watch)."""
-    send = mail.transport()
+    send = transports.transport()
     while True:
         try:
             counts = outbox.deliver_due(
                 db.session,
                 utcnow,
-                lambda message: mail.compose(db.session, message, utcnow()),
+                lambda message: compose.compose(db.session, message, utcnow()),
                 send,
                 outbox.DeliveryPolicy(),
             )

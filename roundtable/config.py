@@ -79,7 +79,7 @@ def _finish(app: Flask) -> None:
         cfg["SESSION_COOKIE_SECURE"] = True
         cfg["REMEMBER_COOKIE_SECURE"] = True
     if cfg["SMTP_URL"]:
-        from roundtable.mail import SmtpTransport
+        from roundtable.notify.transports import SmtpTransport
 
         try:
             SmtpTransport(str(cfg["SMTP_URL"]))

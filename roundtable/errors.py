@@ -1,4 +1,4 @@
-"""Domain errors and the handlers that turn errors into friendly pages."""
+"""The handlers that turn errors (HTTP, domain refusals, failures) into friendly pages."""
 
 from __future__ import annotations
 
@@ -7,35 +7,9 @@ import logging
 from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 
+from roundtable.domain.errors import DomainError
+
 logger = logging.getLogger(__name__)
-
-
-class DomainError(Exception):
-    """A rule of the domain refused an action; the message is safe to show to the user."""
-
-    status_code = 409
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class NotFound(DomainError):
-    """The thing named does not exist."""
-
-    status_code = 404
-
-
-class RegistrationClosed(DomainError):
-    """The event takes no registrations (draft, cancelled, started or past)."""
-
-
-class CapacityBelowConfirmed(DomainError):
-    """A capacity lower than the number of confirmed attendees was asked for."""
-
-
-class InvalidTransition(DomainError):
-    """The registration or event is not in a state that allows the action."""
 
 
 def register(app: Flask) -> None:

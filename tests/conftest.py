@@ -15,9 +15,9 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from roundtable import create_app, tokens
-from roundtable.extensions import db
-from roundtable.models import (
+from roundtable import create_app
+from roundtable.domain import tokens
+from roundtable.domain.models import (
     ApprovalMode,
     Event,
     EventFormat,
@@ -25,7 +25,8 @@ from roundtable.models import (
     Registration,
     RegistrationStatus,
 )
-from roundtable.seniority import Seniority
+from roundtable.domain.seniority import Seniority
+from roundtable.extensions import db
 
 from servers import postgres_server
 

@@ -14,9 +14,9 @@ from flask import g
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from roundtable import console
+from roundtable.domain import console
+from roundtable.domain.models import AuditEntry, Organizer, OutboxMessage
 from roundtable.extensions import db
-from roundtable.models import AuditEntry, Organizer, OutboxMessage
 
 from conftest import NOW
 

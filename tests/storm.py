@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from roundtable import create_app, registrations, seating
+from roundtable import create_app
+from roundtable.domain import registrations, seating
+from roundtable.domain.models import Event, Registration, RegistrationStatus
+from roundtable.domain.seniority import Seniority
 from roundtable.extensions import db
-from roundtable.models import Event, Registration, RegistrationStatus
-from roundtable.seniority import Seniority
 
 
 def mixed_storm(

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import inspect, select
 
-from roundtable import registrations
+from roundtable.domain import registrations
+from roundtable.domain.models import Event, OutboxMessage, Registration, RegistrationStatus
 from roundtable.extensions import db
-from roundtable.models import Event, OutboxMessage, Registration, RegistrationStatus
 
 from conftest import SECRET
 
@@ -254,7 +254,7 @@ def test_events_survive_purge(runner, make_event) -> None:
 def test_request_logs_never_carry_the_token(make_event, sign_up, caplog) -> None:
     import logging
 
-    from roundtable import logs
+    from roundtable.web import logs
 
     token_link = link(sign_up(make_event()))
     logger = logging.getLogger("werkzeug")
@@ -272,9 +272,9 @@ def test_request_logs_never_carry_the_token(make_event, sign_up, caplog) -> None
 
 
 def test_erase_clears_organizer_notes_about_the_person(client, make_event, sign_up) -> None:
-    from roundtable import console
-    from roundtable.models import AuditEntry, Organizer
-    from roundtable.seating import SeatingOptions
+    from roundtable.domain import console
+    from roundtable.domain.models import AuditEntry, Organizer
+    from roundtable.domain.seating import SeatingOptions
 
     event = make_event()
     registration = sign_up(event, job_title="Associate Director, Data", seniority="director")

@@ -7,9 +7,9 @@ import io
 
 from sqlalchemy import func, select
 
-from roundtable.demo import DEMO_SLUG
+from roundtable.domain.demo import DEMO_SLUG
+from roundtable.domain.models import Event, EventStatus, RegistrationStatus
 from roundtable.extensions import db
-from roundtable.models import Event, EventStatus, RegistrationStatus
 
 
 def test_seed_demo_is_idempotent(runner) -> None:

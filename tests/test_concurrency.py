@@ -15,8 +15,8 @@ import pytest
 import requests
 from sqlalchemy import select
 
+from roundtable.domain.models import Event, Registration, RegistrationStatus
 from roundtable.extensions import db
-from roundtable.models import Event, Registration, RegistrationStatus
 
 from conftest import SECRET, base_config
 from servers import gunicorn_server
@@ -128,7 +128,7 @@ def test_mixed_storm_of_signups_and_cancellations_keeps_the_room_full(
 
 
 def test_attendees_cancelling_while_others_sign_up_over_http(database_url, make_event, sign_up):
-    from roundtable import registrations
+    from roundtable.domain import registrations
 
     event = make_event(capacity=10)
     event_id, slug = event.id, event.slug

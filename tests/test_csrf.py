@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from roundtable.domain.models import Registration
 from roundtable.extensions import db
-from roundtable.models import Registration
 
 FORM = {
     "name": "Ada Lovelace",

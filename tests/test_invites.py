@@ -8,8 +8,8 @@ import icalendar
 import pytest
 import vobject
 
-from roundtable import invites
-from roundtable.models import EventFormat, EventStatus
+from roundtable.domain.models import EventFormat, EventStatus
+from roundtable.notify import calendar
 
 BASE = "https://roundtable.example.org"
 
@@ -71,7 +71,7 @@ def test_public_file_is_publish_without_the_private_join_url(client, make_event)
     assert str(vevent["SUMMARY"]) == "Leaders; candid, and \\ frank"
     assert b"SUMMARY:Leaders\\; candid\\, and \\\\ frank" in body  # escaped text
     assert b"meet.example.org" not in body
-    assert str(vevent["UID"]) == invites.public_uid(event, "http://127.0.0.1:5000")
+    assert str(vevent["UID"]) == calendar.public_uid(event, "http://127.0.0.1:5000")
 
 
 def test_feed_lists_upcoming_published_events_only(client, make_event) -> None:
@@ -92,9 +92,9 @@ def test_unknown_event_file_is_404(client) -> None:
 
 
 def _invite(event, method, sequence, name="Ada Lovelace"):
-    return invites.personal_invite(
+    return calendar.personal_invite(
         event,
-        invites.Invitee(name, "ada@analytical.example", sequence, f"{BASE}/events/{event.slug}"),
+        calendar.Invitee(name, "ada@analytical.example", sequence, f"{BASE}/events/{event.slug}"),
         method=method,
         status={"REQUEST": "CONFIRMED", "CANCEL": "CANCELLED", "PUBLISH": "TENTATIVE"}[method],
         base_url=BASE,
@@ -150,10 +150,10 @@ def test_cancel_and_hold_keep_the_uid_and_never_carry_the_join_url(make_event) -
 
 def test_add_to_calendar_links(make_event) -> None:
     event = make_event(starts_at=datetime(2030, 1, 2, 9, 0, tzinfo=UTC))
-    google = invites.google_calendar_url(event, "details", "Online")
+    google = calendar.google_calendar_url(event, "details", "Online")
     assert google.startswith("https://calendar.google.com/calendar/render?action=TEMPLATE")
     assert "dates=20300102T090000Z%2F20300102T100000Z" in google
-    outlook = invites.outlook_calendar_url(event, "details", "Online")
+    outlook = calendar.outlook_calendar_url(event, "details", "Online")
     assert "startdt=2030-01-02T09%3A00%3A00%2B00%3A00" in outlook
 
 

@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from roundtable import mail, outbox, registrations, seating
+from roundtable.domain import registrations, seating
+from roundtable.domain.models import OutboxMessage, OutboxStatus
+from roundtable.domain.seniority import Seniority
 from roundtable.extensions import db
-from roundtable.models import OutboxMessage, OutboxStatus
-from roundtable.seniority import Seniority
+from roundtable.notify import compose, outbox, transports
 
 
 class Clock:
@@ -29,7 +30,7 @@ def deliver(send, clock=None, policy=None):
     return outbox.deliver_due(
         db.session,
         clock,
-        lambda m: mail.compose(db.session, m, clock()),
+        lambda m: compose.compose(db.session, m, clock()),
         send,
         policy or outbox.DeliveryPolicy(),
     )
@@ -47,7 +48,7 @@ def test_confirmed_signup_mail_reaches_a_real_smtp_server(smtp, make_event, sign
         starts_at=datetime(2030, 3, 5, 17, 0, tzinfo=UTC),
     )
     sign_up(event)
-    counts = deliver(mail.SmtpTransport(smtp.url))
+    counts = deliver(transports.SmtpTransport(smtp.url))
     assert counts["sent"] == 1
     (received,) = smtp.messages
     assert received["To"] == "ada@analytical.example"
@@ -87,12 +88,12 @@ def test_server_down_then_back_retries_and_delivers_once(smtp, make_event, sign_
     sign_up(make_event())
     smtp.stop()
     clock = Clock()
-    assert deliver(mail.SmtpTransport(smtp.url), clock)["retried"] == 1
+    assert deliver(transports.SmtpTransport(smtp.url), clock)["retried"] == 1
     (row,) = messages()
     assert row.status == OutboxStatus.PENDING and row.attempts == 1
     assert "Connection" in row.last_error or "refused" in row.last_error.lower()
     assert row.next_attempt_at == clock.now + timedelta(seconds=30)
-    assert deliver(mail.SmtpTransport(smtp.url), clock) == {
+    assert deliver(transports.SmtpTransport(smtp.url), clock) == {
         "sent": 0,
         "retried": 0,
         "failed": 0,
@@ -100,8 +101,8 @@ def test_server_down_then_back_retries_and_delivers_once(smtp, make_event, sign_
     }  # not due yet
     smtp.start()
     clock.now += timedelta(seconds=31)
-    assert deliver(mail.SmtpTransport(smtp.url), clock)["sent"] == 1
-    assert deliver(mail.SmtpTransport(smtp.url), clock)["sent"] == 0
+    assert deliver(transports.SmtpTransport(smtp.url), clock)["sent"] == 1
+    assert deliver(transports.SmtpTransport(smtp.url), clock)["sent"] == 0
     assert len(smtp.messages) == 1
     (row,) = messages()
     assert row.status == OutboxStatus.SENT and row.attempts == 2
@@ -129,7 +130,7 @@ def test_backoff_grows_and_gives_up_after_the_maximum(make_event, sign_up) -> No
 
 def test_rejected_recipient_is_kept_as_failed(smtp, make_event, sign_up) -> None:
     sign_up(make_event(), email="reject-me@analytical.example")
-    assert deliver(mail.SmtpTransport(smtp.url))["failed"] == 1
+    assert deliver(transports.SmtpTransport(smtp.url))["failed"] == 1
     (row,) = messages()
     assert row.status == OutboxStatus.FAILED and row.attempts == 1
     assert "550" in row.last_error
@@ -148,7 +149,7 @@ def test_concurrent_senders_never_send_a_message_twice(smtp, make_app, make_even
     def sender(app):
         with app.app_context():
             barrier.wait()
-            results.append(deliver(mail.SmtpTransport(smtp.url)))
+            results.append(deliver(transports.SmtpTransport(smtp.url)))
             db.session.remove()
 
     threads = [threading.Thread(target=sender, args=(a,)) for a in apps]
@@ -193,7 +194,7 @@ def test_a_message_to_an_erased_registration_is_dropped(make_event, sign_up) -> 
     ],
 )
 def test_smtp_url_forms(url, scheme, host, port, user, password) -> None:
-    transport = mail.SmtpTransport(url)
+    transport = transports.SmtpTransport(url)
     assert (transport.scheme, transport.host, transport.port, transport.user,
             transport.password) == (scheme, host, port, user, password)
 
@@ -214,7 +215,7 @@ def test_invite_then_cancellation_share_uid_with_rising_sequence(smtp, client, m
 
     registration = sign_up(make_event())
     client.post(f"/r/{registrations.manage_token(SECRET, registration)}/cancel")
-    deliver(mail.SmtpTransport(smtp.url))
+    deliver(transports.SmtpTransport(smtp.url))
     from test_invites import check_rfc5545, instants
 
     calendars = []

@@ -9,9 +9,8 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from roundtable import console
-from roundtable.extensions import db
-from roundtable.models import (
+from roundtable.domain import console
+from roundtable.domain.models import (
     AuditEntry,
     Event,
     EventStatus,
@@ -21,6 +20,7 @@ from roundtable.models import (
     Registration,
     RegistrationStatus,
 )
+from roundtable.extensions import db
 
 import organizer_support as support
 from conftest import NOW

@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from roundtable.domain.models import EventStatus, OutboxMessage, Registration, RegistrationStatus
+from roundtable.domain.seniority import Seniority
 from roundtable.extensions import db
-from roundtable.models import EventStatus, OutboxMessage, Registration, RegistrationStatus
-from roundtable.seniority import Seniority
 
 import organizer_support as support
 from organizer_support import audit_rows, outbox_rows, page, text

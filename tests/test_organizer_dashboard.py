@@ -6,10 +6,11 @@ import re
 from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
-from roundtable import charts, console
+from roundtable.domain import console
+from roundtable.domain.models import AuditEntry, Organizer, RegistrationStatus
+from roundtable.domain.seniority import Seniority
 from roundtable.extensions import db
-from roundtable.models import AuditEntry, Organizer, RegistrationStatus
-from roundtable.seniority import Seniority
+from roundtable.web import charts
 
 import organizer_support as support
 from conftest import NOW

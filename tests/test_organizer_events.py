@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from roundtable.extensions import db
-from roundtable.models import (
+from roundtable.domain.models import (
     AuditEntry,
     Event,
     EventFormat,
@@ -18,6 +17,7 @@ from roundtable.models import (
     Registration,
     RegistrationStatus,
 )
+from roundtable.extensions import db
 
 import organizer_support as support
 from organizer_support import audit_rows, outbox_rows, page, text

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from roundtable import mail, outbox
+from roundtable.domain.models import OutboxMessage, OutboxStatus, utcnow
 from roundtable.extensions import db
-from roundtable.models import OutboxMessage, OutboxStatus, utcnow
+from roundtable.notify import compose, outbox, transports
 
 import organizer_support as support
 from organizer_support import audit_rows, page
@@ -18,8 +18,8 @@ fresh_login_per_request = support.fresh_login_per_request
 
 def deliver(smtp) -> dict[str, int]:
     return outbox.deliver_due(
-        db.session, utcnow, lambda m: mail.compose(db.session, m, utcnow()),
-        mail.SmtpTransport(smtp.url), outbox.DeliveryPolicy(),
+        db.session, utcnow, lambda m: compose.compose(db.session, m, utcnow()),
+        transports.SmtpTransport(smtp.url), outbox.DeliveryPolicy(),
     )
 
 
@@ -68,7 +68,7 @@ def test_dashboard_links_the_mail_page(console_client, make_event) -> None:
 
 def test_an_out_of_date_failure_is_not_sent_again(console_client, smtp, make_event,
                                                   sign_up) -> None:
-    from roundtable import registrations
+    from roundtable.domain import registrations
 
     from conftest import SECRET
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from roundtable.domain.models import AuditEntry, OutboxMessage, RegistrationStatus
 from roundtable.extensions import db
-from roundtable.models import AuditEntry, OutboxMessage, RegistrationStatus
 
 import organizer_support as support
 from conftest import NOW

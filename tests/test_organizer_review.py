@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from roundtable import mail
+from roundtable.domain.models import EventStatus, OutboxMessage, Registration, RegistrationStatus
 from roundtable.extensions import db
-from roundtable.models import EventStatus, OutboxMessage, Registration, RegistrationStatus
+from roundtable.notify import compose
 
 import organizer_support as support
 from conftest import NOW
@@ -34,7 +34,7 @@ def composed(kind: str) -> str:
     message = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id.desc())
     ).first()
-    email = mail.compose(db.session, message, NOW)
+    email = compose.compose(db.session, message, NOW)
     return email.get_body(("plain",)).get_content()
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from roundtable.models import EventFormat, EventStatus, RegistrationStatus
+from roundtable.domain.models import EventFormat, EventStatus, RegistrationStatus
 
 
 def test_index_lists_upcoming_published_events_soonest_first(client, make_event) -> None:
@@ -124,7 +124,7 @@ def test_server_error_page_rolls_back(make_app) -> None:
 
 
 def test_security_headers_keep_private_links_private(client, make_event, make_registration):
-    from roundtable import registrations
+    from roundtable.domain import registrations
 
     from conftest import SECRET
 

@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from roundtable import registrations, seating
-from roundtable.errors import CapacityBelowConfirmed, InvalidTransition
+from roundtable.domain import registrations, seating
+from roundtable.domain.errors import CapacityBelowConfirmed, InvalidTransition
+from roundtable.domain.models import OutboxMessage, Registration, RegistrationStatus
+from roundtable.domain.seniority import Seniority
 from roundtable.extensions import db
-from roundtable.models import OutboxMessage, Registration, RegistrationStatus
-from roundtable.seniority import Seniority
 
 OPTS = seating.SeatingOptions()
 S = RegistrationStatus
@@ -189,7 +189,7 @@ def test_a_seat_change_after_a_write_in_the_same_transaction(make_event, now) ->
 def test_a_bulk_write_also_forbids_a_late_sqlite_write_lock(make_event) -> None:
     from sqlalchemy import update
 
-    from roundtable.models import Event
+    from roundtable.domain.models import Event
 
     event_id = make_event().id
     db.session.commit()
@@ -302,7 +302,7 @@ def test_changing_company_lets_a_capped_waiter_into_a_free_seat(make_event, now)
 
 
 def test_nobody_is_promoted_into_a_cancelled_event(make_event, now) -> None:
-    from roundtable.models import Event, EventStatus
+    from roundtable.domain.models import Event, EventStatus
 
     event_id = make_event(capacity=1).id
     first, second = (join(event_id, now, f"p{i}@firm{i}.example") for i in range(2))

@@ -7,14 +7,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from roundtable.extensions import db
-from roundtable.models import (
+from roundtable.domain.models import (
     ApprovalMode,
     EventStatus,
     OutboxMessage,
     Registration,
     RegistrationStatus,
 )
+from roundtable.extensions import db
 
 from conftest import SIGNUP_FORM
 

@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import select
 
-from roundtable import registrations
+from roundtable.domain import registrations
+from roundtable.domain.models import Registration, RegistrationStatus
 from roundtable.extensions import db
-from roundtable.models import Registration, RegistrationStatus
 
 from conftest import SECRET
 from servers import gunicorn_server
@@ -113,7 +113,7 @@ def test_works_without_javascript_and_fits_a_phone(server, browser, make_event) 
 
 def test_organizer_signs_in_and_approves_a_borderline_signup(server, page, make_event,
                                                              sign_up) -> None:
-    from roundtable import console
+    from roundtable.domain import console
 
     event = make_event(title="Platform Leaders")
     pending = sign_up(event, job_title="Associate Director, Data", seniority="director")

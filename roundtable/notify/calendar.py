@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, vCalAddress, vText
 from icalendar import Event as VEvent
 
-from roundtable.models import Event, EventFormat
+from roundtable.domain.models import Event, EventFormat
 
 PRODID = "-//Roundtable//Roundtable event registration//EN"
 

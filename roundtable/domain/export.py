@@ -9,8 +9,8 @@ from typing import IO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from roundtable import seating
-from roundtable.models import Event, Registration
+from roundtable.domain import seating
+from roundtable.domain.models import Event, Registration
 
 COLUMNS = [
     "name",

@@ -23,10 +23,9 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 
-from roundtable import charts, console, display, events, export, outbox
-from roundtable.errors import CapacityBelowConfirmed, DomainError, NotFound
-from roundtable.extensions import db, limiter, login_manager
-from roundtable.models import (
+from roundtable.domain import console, events, export
+from roundtable.domain.errors import CapacityBelowConfirmed, DomainError, NotFound
+from roundtable.domain.models import (
     Event,
     Organizer,
     OutboxMessage,
@@ -35,14 +34,17 @@ from roundtable.models import (
     RegistrationStatus,
     utcnow,
 )
-from roundtable.organizer.forms import (
+from roundtable.extensions import db, limiter, login_manager
+from roundtable.notify import outbox
+from roundtable.web import charts, display
+from roundtable.web.forms import (
     ActionForm,
     AttendeeForm,
     EventForm,
     LoginForm,
     NoteForm,
 )
-from roundtable.signup.views import seating_options
+from roundtable.web.public import seating_options
 
 bp = Blueprint("organizer", __name__, url_prefix="/organizer")
 

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from roundtable.seniority import Seniority
+from roundtable.domain.seniority import Seniority
 
 
 def utcnow() -> datetime:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from roundtable import mail, registrations, seating
-from roundtable.attendee.forms import ConfirmForm, DetailsForm, LostLinkForm
+from roundtable.domain import registrations, seating
+from roundtable.domain.models import Event, Registration, RegistrationStatus, utcnow
 from roundtable.extensions import db, limiter
-from roundtable.feeds.views import ics_response
-from roundtable.models import Event, Registration, RegistrationStatus, utcnow
-from roundtable.signup.views import seating_options
+from roundtable.notify import compose
+from roundtable.web.forms import ConfirmForm, DetailsForm, LostLinkForm
+from roundtable.web.public import ics_response, seating_options
 
 bp = Blueprint("attendee", __name__, url_prefix="/r")
 
@@ -36,7 +36,7 @@ def _page(template: str, token: str, registration: Registration, event: Event,
         event=event,
         position=seating.waitlist_position(db.session, registration),
         ended=event.ends_at <= now,
-        links=mail.calendar_links(event, registration) if confirmed else None,
+        links=compose.calendar_links(event, registration) if confirmed else None,
         **extra,
     )
 
@@ -54,7 +54,7 @@ def download_invite(token: str) -> Response:
     registration, event = _registration(token)
     if registration.status != RegistrationStatus.CONFIRMED:
         abort(404)
-    body = mail.invite_ics(event, registration, "REQUEST",
+    body = compose.invite_ics(event, registration, "REQUEST",
                            event.sequence + registration.invite_revision, utcnow())
     return ics_response(body, f"{event.slug}-invite.ics")
 

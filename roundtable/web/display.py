@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from markupsafe import Markup, escape
 
-from roundtable.models import Event, EventFormat, RegistrationStatus
-from roundtable.seniority import Seniority
+from roundtable.domain.models import Event, EventFormat, RegistrationStatus
+from roundtable.domain.seniority import Seniority
 
 STATUS_LABELS = {
     RegistrationStatus.CONFIRMED: "Confirmed: you have a seat",

@@ -21,10 +21,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from roundtable import outbox
-from roundtable.errors import CapacityBelowConfirmed, InvalidTransition, NotFound
-from roundtable.models import Event, EventStatus, Registration, RegistrationStatus
-from roundtable.sqlite import begin_write
+from roundtable.database import begin_write
+from roundtable.domain.errors import CapacityBelowConfirmed, InvalidTransition, NotFound
+from roundtable.domain.models import Event, EventStatus, Registration, RegistrationStatus
+from roundtable.notify import outbox
 
 FREE_MAIL_DOMAINS = frozenset(
     """gmail.com googlemail.com outlook.com hotmail.com hotmail.co.uk live.com msn.com yahoo.com

@@ -11,7 +11,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, scoped_
 IMMEDIATE = "roundtable_sqlite_immediate"
 
 
-def configure(engine: Engine, busy_timeout_ms: int, *, transactions: bool = True) -> None:
+def configure_sqlite(engine: Engine, busy_timeout_ms: int, *, transactions: bool = True) -> None:
     """Put a SQLite engine in WAL mode with a busy timeout and explicit transaction starts.
 
     pysqlite's own transaction handling begins lazily and cannot take the write lock up front;

@@ -10,10 +10,11 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from roundtable import eligibility, outbox, seating, tokens
-from roundtable.errors import DomainError, NotFound, RegistrationClosed
-from roundtable.events import is_open_for_registration
-from roundtable.models import (
+from roundtable.database import begin_write
+from roundtable.domain import eligibility, seating, tokens
+from roundtable.domain.errors import DomainError, NotFound, RegistrationClosed
+from roundtable.domain.events import is_open_for_registration
+from roundtable.domain.models import (
     ApprovalMode,
     AuditEntry,
     Event,
@@ -22,8 +23,8 @@ from roundtable.models import (
     Registration,
     RegistrationStatus,
 )
-from roundtable.seniority import Seniority
-from roundtable.sqlite import begin_write
+from roundtable.domain.seniority import Seniority
+from roundtable.notify import outbox
 
 
 class InvalidEmail(DomainError):

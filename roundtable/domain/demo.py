@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from roundtable.models import ApprovalMode, Event, EventFormat, EventStatus
-from roundtable.seniority import Seniority
+from roundtable.domain.models import ApprovalMode, Event, EventFormat, EventStatus
+from roundtable.domain.seniority import Seniority
 
 DEMO_SLUG = "ai-adoption-roundtable"
 DEMO_TIMEZONE = "Europe/London"

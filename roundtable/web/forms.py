@@ -1,4 +1,4 @@
-"""Forms of the organizer console: shape checks only; the domain checks the rules."""
+"""Every form of the site: shape checks only (length, required, syntax); policy is the domain's."""
 
 from __future__ import annotations
 
@@ -19,17 +19,156 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     URL,
     DataRequired,
+    Email,
     InputRequired,
     Length,
     NumberRange,
     Optional,
+    ValidationError,
 )
 
-from roundtable.events import EventDetails
-from roundtable.fields import email_validators, seniority_choices, strip
-from roundtable.models import ApprovalMode, EventFormat
-from roundtable.registrations import Applicant
-from roundtable.seniority import Seniority
+from roundtable.domain.events import EventDetails
+from roundtable.domain.models import ApprovalMode, EventFormat
+from roundtable.domain.registrations import Applicant, DetailChanges
+from roundtable.domain.seniority import CHOICES, Seniority
+
+
+def strip(value: str | None) -> str | None:
+    """Return submitted text without surrounding white space."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def email_validators(missing: str) -> list[object]:
+    """Return the checks every email field makes (syntax only, never DNS)."""
+    return [
+        DataRequired(missing),
+        Length(max=320),
+        Email("Please enter a valid email address, like name@company.com.",
+              check_deliverability=False),
+    ]
+
+
+def seniority_choices() -> list[SelectChoice]:
+    """Return the seniority levels as select options: identifiers as values, labels as text."""
+    return [SelectChoice(value, label) for value, label in CHOICES]
+
+
+# --- Signing up ----------------------------------------------------------------------------------
+
+
+class SignupForm(FlaskForm):
+    """A leader's signup for one roundtable."""
+
+    name = StringField(
+        "Full name",
+        filters=[strip],
+        validators=[DataRequired("Please enter your name."), Length(max=200)],
+    )
+    email = EmailField(
+        "Work email",
+        filters=[strip],
+        validators=email_validators("Please enter your work email."),
+        description="We send your confirmation and calendar invite here.",
+    )
+    company = StringField(
+        "Company",
+        filters=[strip],
+        validators=[DataRequired("Please enter your company."), Length(max=200)],
+    )
+    job_title = StringField(
+        "Job title",
+        filters=[strip],
+        validators=[DataRequired("Please enter your job title."), Length(max=300)],
+        description="As it appears on your profile, e.g. “VP Engineering” or “Head of Platform”.",
+    )
+    seniority = SelectField(
+        "Seniority level",
+        choices=[SelectChoice("", "Choose your level…")]
+        + seniority_choices(),
+        validators=[DataRequired("Please choose your seniority level.")],
+        validate_choice=True,
+    )
+    discussion_topic = TextAreaField(
+        "What would you like to discuss? (optional)",
+        filters=[strip],
+        validators=[Optional(), Length(max=1000)],
+    )
+    consent = BooleanField(
+        "I agree that Roundtable stores these details to run this roundtable, and deletes them "
+        "after it (you can erase them at any time from your private link).",
+        validators=[DataRequired("Please agree to the storage of your details to sign up.")],
+    )
+    website = StringField("Leave this field empty", filters=[strip])  # honeypot for bots
+
+    def validate_website(self, field: StringField) -> None:
+        if field.data:
+            raise ValidationError("This form could not be accepted.")
+
+    def applicant(self) -> Applicant:
+        """Return the entered details as the domain's Applicant."""
+        return Applicant(
+            name=self.name.data or "",
+            email=self.email.data or "",
+            company=self.company.data or "",
+            job_title=self.job_title.data or "",
+            seniority=Seniority(self.seniority.data),
+            discussion_topic=self.discussion_topic.data or "",
+        )
+
+
+# --- The private page ----------------------------------------------------------------------------
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a confirmation step that carries the CSRF token."""
+
+
+class DetailsForm(FlaskForm):
+    """What a registrant may change."""
+
+    name = StringField("Full name", filters=[strip],
+                       validators=[DataRequired("Please enter your name."), Length(max=200)])
+    company = StringField("Company", filters=[strip],
+                          validators=[DataRequired("Please enter your company."),
+                                      Length(max=200)])
+    job_title = StringField(
+        "Job title", filters=[strip],
+        validators=[DataRequired("Please enter your job title."), Length(max=300)],
+        description="Changing your job title or level re-checks eligibility: your registration "
+        "may move to an organizer's review, and a seat you hold would go to the waiting list.",
+    )
+    seniority = SelectField(
+        "Seniority level",
+        choices=seniority_choices(),
+        validators=[DataRequired("Please choose your seniority level.")],
+        validate_choice=True,
+    )
+    discussion_topic = TextAreaField("What would you like to discuss? (optional)",
+                                     filters=[strip], validators=[Optional(), Length(max=1000)])
+
+    def changes(self) -> DetailChanges:
+        """Return the entered details as the domain's DetailChanges."""
+        return DetailChanges(
+            name=self.name.data or "",
+            company=self.company.data or "",
+            job_title=self.job_title.data or "",
+            seniority=Seniority(self.seniority.data),
+            discussion_topic=self.discussion_topic.data or "",
+        )
+
+
+class LostLinkForm(FlaskForm):
+    """Ask for the private link to be sent again."""
+
+    email = EmailField(
+        "The email address you registered with",
+        filters=[strip],
+        validators=email_validators("Please enter your email address."),
+    )
+
+
+# --- The organizer console -----------------------------------------------------------------------
+
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 

@@ -19,9 +19,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from roundtable import events, outbox, registrations, seating
-from roundtable.errors import DomainError, InvalidTransition, NotFound
-from roundtable.models import (
+from roundtable.database import begin_write
+from roundtable.domain import events, registrations, seating
+from roundtable.domain.errors import DomainError, InvalidTransition, NotFound
+from roundtable.domain.models import (
     AuditEntry,
     Event,
     EventStatus,
@@ -29,8 +30,8 @@ from roundtable.models import (
     Registration,
     RegistrationStatus,
 )
-from roundtable.seniority import Seniority
-from roundtable.sqlite import begin_write
+from roundtable.domain.seniority import Seniority
+from roundtable.notify import outbox
 
 S = RegistrationStatus
 

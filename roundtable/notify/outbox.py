@@ -20,9 +20,9 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from roundtable.errors import InvalidTransition, NotFound
-from roundtable.models import Event, OutboxMessage, OutboxStatus, Registration
-from roundtable.sqlite import begin_write
+from roundtable.database import begin_write
+from roundtable.domain.errors import InvalidTransition, NotFound
+from roundtable.domain.models import Event, OutboxMessage, OutboxStatus, Registration
 
 logger = logging.getLogger(__name__)
 

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from roundtable import outbox, seating
-from roundtable.errors import DomainError, InvalidTransition, NotFound
-from roundtable.models import (
+from roundtable.database import begin_write
+from roundtable.domain import seating
+from roundtable.domain.errors import DomainError, InvalidTransition, NotFound
+from roundtable.domain.models import (
     ApprovalMode,
     Event,
     EventFormat,
@@ -23,8 +24,8 @@ from roundtable.models import (
     Registration,
     RegistrationStatus,
 )
-from roundtable.seniority import Seniority
-from roundtable.sqlite import begin_write
+from roundtable.domain.seniority import Seniority
+from roundtable.notify import outbox
 
 
 @dataclass(frozen=True)

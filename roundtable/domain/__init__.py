@@ -1,0 +1,1 @@
+"""The rules of Roundtable: plain Python over a SQLAlchemy session, no Flask (a test checks)."""

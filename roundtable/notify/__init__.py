@@ -1,0 +1,1 @@
+"""Telling people: the transactional outbox, message composition, transports, calendar files."""

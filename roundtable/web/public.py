@@ -1,0 +1,137 @@
+"""Public pages: the listing, one roundtable's page and its signup, and the calendar feeds."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, redirect, render_template, session, url_for
+
+from roundtable.domain import events, registrations, seating
+from roundtable.domain.models import Event, EventFormat, Registration, utcnow
+from roundtable.extensions import db, limiter
+from roundtable.notify import calendar
+from roundtable.web.forms import SignupForm
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def list_events() -> str:
+    """Show the upcoming published roundtables, soonest first."""
+    return render_template("public/index.html", listings=events.upcoming(db.session, utcnow()))
+
+
+@bp.get("/healthz")
+def check_health() -> tuple[str, int, dict[str, str]]:
+    """Answer a load balancer's liveness probe (also the benchmark's baseline endpoint)."""
+    return "ok", 200, {"Content-Type": "text/plain"}
+
+
+@bp.get("/events/<slug>")
+def show_event(slug: str) -> str:
+    """Show one roundtable, marked as past or cancelled where it is."""
+    event = events.by_slug(db.session, slug)
+    return render_template(
+        "public/event.html", **events.page_context(db.session, event, utcnow()), form=SignupForm()
+    )
+
+
+def public_calendar_links(event: Event) -> dict[str, str]:
+    """Return the add-to-calendar links of the public event (no private join details)."""
+    page = url_for("public.show_event", slug=event.slug, _external=True)
+    where = event.location if event.format == EventFormat.IN_PERSON else "Online"
+    details = f"{event.summary}\n\nDetails: {page}"
+    return {
+        "google": calendar.google_calendar_url(event, details, where or ""),
+        "outlook": calendar.outlook_calendar_url(event, details, where or ""),
+    }
+
+
+@bp.app_context_processor
+def calendar_helpers() -> dict[str, object]:
+    return {"public_calendar_links": public_calendar_links}
+
+
+# --- Signing up --------------------------------------------------------------------------------
+
+
+def seating_options() -> seating.SeatingOptions:
+    """Return the seat-guard settings of the running app."""
+    return seating.SeatingOptions(
+        locking=current_app.config["SEATING_LOCKS"],
+        test_delay_ms=current_app.config["SEATING_TEST_DELAY_MS"],
+    )
+
+
+@bp.post("/events/<slug>/register")
+@limiter.limit("20 per minute")
+def submit_signup(slug: str) -> Response | tuple[str, int]:
+    """Register the leader, then show where they stand (or the form again with its errors)."""
+    form = SignupForm()
+    if not form.validate_on_submit():
+        event = events.by_slug(db.session, slug)
+        return render_template(
+            "public/event.html", **events.page_context(db.session, event, utcnow()), form=form
+        ), 400
+    result = registrations.register(
+        db.session,
+        slug,
+        form.applicant(),
+        utcnow(),
+        secret_key=current_app.config["SECRET_KEY"],
+        options=seating_options(),
+    )
+    db.session.commit()
+    session["signup"] = {"id": result.registration.id, "duplicate": result.duplicate}
+    return redirect(url_for("public.show_outcome", slug=slug), code=303)
+
+
+@bp.get("/events/<slug>/registered")
+def show_outcome(slug: str) -> Response | str:
+    """Say plainly what the signup led to and what happens next."""
+    event = events.by_slug(db.session, slug)
+    outcome = session.get("signup") or {}
+    registration = db.session.get(Registration, outcome.get("id", 0))
+    if registration is None or registration.event_id != event.id:
+        return redirect(url_for("public.show_event", slug=slug))
+    return render_template(
+        "signup/outcome.html",
+        event=event,
+        registration=registration,
+        duplicate=outcome.get("duplicate", False),
+        position=seating.waitlist_position(db.session, registration),
+    )
+
+
+# --- Calendar files ----------------------------------------------------------------------------
+
+
+def ics_response(body: bytes, filename: str) -> Response:
+    """Return calendar data with the content type and file name calendar clients expect."""
+    response = Response(body, content_type="text/calendar; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/events/<slug>.ics")
+def download_event(slug: str) -> Response:
+    """Return the public calendar file of one published or cancelled event."""
+    event = events.by_slug(db.session, slug)
+    body = calendar.public_calendar(
+        [event],
+        base_url=current_app.config["BASE_URL"].rstrip("/"),
+        now=utcnow(),
+        name=event.title,
+    )
+    return ics_response(body, f"{event.slug}.ics")
+
+
+@bp.get("/calendar.ics")
+def subscribe_feed() -> Response:
+    """Return the feed of all upcoming published roundtables (webcal-friendly)."""
+    body = calendar.public_calendar(
+        [item.event for item in events.upcoming(db.session, utcnow())],
+        base_url=current_app.config["BASE_URL"].rstrip("/"),
+        now=utcnow(),
+        name="Roundtable: upcoming roundtables",
+    )
+    return ics_response(body, "roundtable.ics")

@@ -57,11 +57,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_organizer)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            database.configure_sqlite(
-                db.engine,
-                app.config["SQLITE_BUSY_TIMEOUT_MS"],
-                transactions=app.config["SEATING_LOCKS"],
-            )
+            database.configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
 
 def register_blueprints(app: Flask) -> None:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import re
 import sys
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 
 import click
+from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
-from roundtable.domain import console, demo, events, export, registrations
+from roundtable import database
+from roundtable.domain import accounts, demo, events, registrations, reports
 from roundtable.domain.errors import DomainError, NotFound
 from roundtable.domain.models import Organizer, utcnow
 from roundtable.extensions import db
@@ -22,12 +26,21 @@ from roundtable.notify import compose, outbox, transports
 logger = logging.getLogger(__name__)
 
 
+@contextlib.contextmanager
+def writing() -> Iterator[None]:
+    """Run the block in one write transaction (the CLI's twin of the web layer's helper)."""
+    with database.write_transaction(
+        db.session, lock_timeout_ms=current_app.config["LOCK_TIMEOUT_MS"]
+    ):
+        yield
+
+
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
     """Add the demo roundtable (idempotent)."""
-    event, created = demo.ensure_demo_event(db.session, utcnow())
-    db.session.commit()
+    with writing():
+        event, created = demo.ensure_demo_event(db.session, utcnow())
     state = "added" if created else "already present"
     click.echo(f"Demo roundtable {state}: /events/{event.slug}")
     if not db.session.scalar(select(Organizer.id).limit(1)):
@@ -46,7 +59,7 @@ def export_command(slug: str) -> None:
         click.echo(f"No event with the slug {slug!r}.", err=True)
         sys.exit(1)
     buffer = io.StringIO()
-    export.write_csv(db.session, event, buffer)
+    reports.write_csv(db.session, event, buffer)
     click.echo(buffer.getvalue(), nl=False)
 
 
@@ -67,7 +80,6 @@ def send_mail_command(watch: bool, interval: float) -> None:
                 outbox.DeliveryPolicy(),
             )
         except Exception:  # a database hiccup must not stop a watching worker
-            db.session.rollback()
             if not watch:
                 raise
             logger.exception("mail delivery round failed; trying again")
@@ -95,8 +107,8 @@ def parse_age(text: str) -> timedelta:
 def purge_command(older_than: str) -> None:
     """Erase the personal data of events that ended longer ago than --older-than."""
     cutoff = utcnow() - parse_age(older_than)
-    count = registrations.purge(db.session, cutoff)
-    db.session.commit()
+    with writing():
+        count = registrations.purge(db.session, now=utcnow(), ended_before=cutoff)
     click.echo(f"Erased the personal data of {count} registrations of events ended before "
                f"{cutoff:%Y-%m-%d}.")
 
@@ -113,11 +125,13 @@ def create_organizer_command(email: str, name: str, password_stdin: bool) -> Non
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        organizer = console.create_organizer(db.session, email, password, utcnow(), name=name)
+        with writing():
+            organizer = accounts.create_organizer(
+                db.session, actor=None, now=utcnow(), email=email, password=password, name=name
+            )
     except DomainError as exc:
         click.echo(exc.message, err=True)
         sys.exit(1)
-    db.session.commit()
     click.echo(f"Organizer account created for {organizer.email}.")
 
 

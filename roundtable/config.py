@@ -27,8 +27,7 @@ class ConfigError(RuntimeError):
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: a SQLite file in the instance folder
     "SQLITE_BUSY_TIMEOUT_MS": 30_000,
-    "SEATING_LOCKS": True,  # test-only switch: False lets the concurrency tests prove they can fail
-    "SEATING_TEST_DELAY_MS": 0,  # test-only: a pause between the seat check and the write
+    "LOCK_TIMEOUT_MS": 5_000,  # PostgreSQL: how long a write waits for the event's lock
     "BASE_URL": "http://127.0.0.1:5000",
     "MAIL_FROM": "Roundtable <roundtable@localhost>",
     "SMTP_URL": None,
@@ -62,17 +61,13 @@ def _finish(app: Flask) -> None:
     cfg["SECRET_KEY"] = cfg.get("SECRET_KEY") or _instance_secret_key(app)
     if not isinstance(cfg["SECRET_KEY"], str) or len(cfg["SECRET_KEY"]) < 16:
         raise ConfigError("SECRET_KEY", "must be a string of at least 16 characters")
-    for name in ("SQLITE_BUSY_TIMEOUT_MS", "SEATING_TEST_DELAY_MS"):
-        if not isinstance(cfg[name], int) or isinstance(cfg[name], bool) or cfg[name] < 0:
+    for name, least in (("SQLITE_BUSY_TIMEOUT_MS", 0), ("LOCK_TIMEOUT_MS", 1)):
+        if not isinstance(cfg[name], int) or isinstance(cfg[name], bool) or cfg[name] < least:
             raise ConfigError(name, f"must be a whole number of milliseconds, got {cfg[name]!r}")
-    for name in ("SEATING_LOCKS", "RATELIMIT_ENABLED"):
-        if not isinstance(cfg[name], bool):
-            raise ConfigError(name, f"must be true or false, got {cfg[name]!r}")
-    if not cfg.get("TESTING"):
-        if not cfg["SEATING_LOCKS"]:
-            raise ConfigError("SEATING_LOCKS", "false is for the test suite only (TESTING=true)")
-        if cfg["SEATING_TEST_DELAY_MS"]:
-            raise ConfigError("SEATING_TEST_DELAY_MS", "is for the test suite only (TESTING=true)")
+    if not isinstance(cfg["RATELIMIT_ENABLED"], bool):
+        raise ConfigError(
+            "RATELIMIT_ENABLED", f"must be true or false, got {cfg['RATELIMIT_ENABLED']!r}"
+        )
     if not str(cfg["BASE_URL"]).startswith(("http://", "https://")):
         raise ConfigError("BASE_URL", "must start with http:// or https://")
     if str(cfg["BASE_URL"]).startswith("https://"):  # served over TLS: cookies only over TLS

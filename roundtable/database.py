@@ -1,24 +1,32 @@
-"""SQLite engine set-up: WAL mode, a busy timeout, and transactions that can begin as writers."""
+"""Transactions: SQLite's engine set-up, the write transaction, and telling a lock timeout.
+
+Every change runs in one write transaction: ``write_transaction`` (used by the web layer's one
+helper and by the CLI) begins it as a writer, commits when the block ends and rolls back on any
+exception. The domain's operations only flush; the ones that change seats first call
+``seating.lock_event``, which calls ``begin_write``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, scoped_session
 
 IMMEDIATE = "roundtable_sqlite_immediate"
+AnySession = Session | scoped_session[Session]
 
 
-def configure_sqlite(engine: Engine, busy_timeout_ms: int, *, transactions: bool = True) -> None:
+def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """Put a SQLite engine in WAL mode with a busy timeout and explicit transaction starts.
 
     pysqlite's own transaction handling begins lazily and cannot take the write lock up front;
-    emitting BEGIN ourselves lets a seat change start with BEGIN IMMEDIATE (see seating.py), so
-    its reads and writes see one state and concurrent writers queue on the busy timeout.
-    ``transactions=False`` (the test-only SEATING_LOCKS=false) leaves every statement in its own
-    transaction: the unguarded behaviour the concurrency tests' control run must catch.
+    emitting BEGIN ourselves lets a write transaction start with BEGIN IMMEDIATE, so its reads
+    and writes see one state and concurrent writers queue on the busy timeout.
     """
 
     @event.listens_for(engine, "connect")
@@ -31,19 +39,23 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int, *, transactions: bool
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        if not transactions:
-            return
-        immediate = conn.get_execution_options().get(IMMEDIATE, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    event.listen(engine, "begin", begin_sqlite)
 
 
-def begin_write(session: Session) -> None:
+def begin_sqlite(conn: Any) -> None:
+    """Begin a SQLite transaction: as a writer (IMMEDIATE) when ``begin_write`` asked for it."""
+    immediate = conn.get_execution_options().get(IMMEDIATE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_write(session: AnySession) -> None:
     """Make the session's transaction a writer's from its start (SQLite: BEGIN IMMEDIATE).
 
-    A transaction that has only read so far is ended and begun again as a writer; one that has
-    already written cannot be upgraded safely, which is a programming error.
+    The contract: call it before the transaction writes anything. A transaction that has only
+    read so far is rolled back (its loaded objects expire and load again) and begun anew as a
+    writer; one that has already written cannot be upgraded safely, which is a programming error
+    (RuntimeError). Calling it again inside a writer's transaction changes nothing. On
+    PostgreSQL it does nothing: row locks (``FOR UPDATE``) serialise writers there.
     """
     if session.get_bind().dialect.name != "sqlite":
         return
@@ -56,6 +68,33 @@ def begin_write(session: Session) -> None:
             raise RuntimeError("a SQLite write transaction must start with begin_write")
         session.rollback()  # it only read: begin again, this time holding the write lock
     session.connection(execution_options={IMMEDIATE: True})
+
+
+@contextmanager
+def write_transaction(session: AnySession, *, lock_timeout_ms: int) -> Iterator[None]:
+    """Run the block in one write transaction: commit at its end, roll back on any exception.
+
+    On PostgreSQL every lock the transaction waits for (the event row above all) is waited for
+    at most ``lock_timeout_ms``; then the block fails with an error ``is_lock_timeout`` knows.
+    """
+    try:
+        begin_write(session)
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text(f"SET LOCAL lock_timeout = {int(lock_timeout_ms)}"))
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def is_lock_timeout(error: BaseException) -> bool:
+    """Return True when ``error`` says a lock was not granted in time (retrying may work)."""
+    if not isinstance(error, OperationalError):
+        return False
+    if getattr(error.orig, "sqlstate", None) == "55P03":  # PostgreSQL: lock_not_available
+        return True
+    return "database is locked" in str(error.orig)  # SQLite: the busy timeout ran out
 
 
 _WROTE = "roundtable_wrote"

@@ -5,11 +5,15 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from roundtable import database
 from roundtable.domain.errors import DomainError
 
 logger = logging.getLogger(__name__)
+
+BUSY_RETRY_S = 5  # what a busy page asks the browser (and the person) to wait
 
 
 def register(app: Flask) -> None:
@@ -25,6 +29,15 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
         return render_template("errors/http.html", error=error, code=code), code
+
+    @app.errorhandler(OperationalError)
+    def database_error(error: OperationalError) -> tuple[str, int, dict[str, str]]:
+        db.session.rollback()
+        if database.is_lock_timeout(error):
+            logger.warning("a write waited too long for a lock; answered 503")
+            return render_template("errors/busy.html"), 503, {"Retry-After": str(BUSY_RETRY_S)}
+        logger.exception("database error: %s", type(error).__name__)
+        return render_template("errors/500.html"), 500, {}
 
     @app.errorhandler(500)
     def internal_error(error: Exception) -> tuple[str, int]:

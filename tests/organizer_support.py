@@ -14,7 +14,7 @@ from flask import g
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from roundtable.domain import console
+from roundtable.domain import accounts
 from roundtable.domain.models import AuditEntry, Organizer, OutboxMessage
 from roundtable.extensions import db
 
@@ -47,7 +47,7 @@ def fresh_login_per_request(app) -> None:
 @functools.cache
 def password_hash() -> str:
     """Hash the test password once per run (argon2id at production cost is slow on purpose)."""
-    return console.hash_password(PASSWORD)
+    return accounts.hash_password(PASSWORD)
 
 
 @pytest.fixture

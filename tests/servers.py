@@ -107,10 +107,13 @@ def postgres_server() -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def gunicorn_server(settings: dict[str, str], workers: int = 4) -> Iterator[str]:
+def gunicorn_server(
+    settings: dict[str, str], workers: int = 4, app: str = "roundtable:create_app()"
+) -> Iterator[str]:
     """Serve the app with gunicorn on 127.0.0.1 and yield its base URL.
 
-    ``settings`` are ROUNDTABLE_* variables without the prefix.
+    ``settings`` are ROUNDTABLE_* variables without the prefix; ``app`` is gunicorn's app
+    spec (``seat_patches:create_app(...)`` for the concurrency tests' patched runs).
     """
     import sys
     import urllib.request
@@ -135,7 +138,9 @@ def gunicorn_server(settings: dict[str, str], workers: int = 4) -> Iterator[str]
             "60",
             "--backlog",
             "512",
-            "roundtable:create_app()",
+            "--pythonpath",
+            str(Path(__file__).resolve().parent),
+            app,
         ],
         env=env,
         cwd=workdir,

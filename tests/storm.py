@@ -8,32 +8,30 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from roundtable import create_app
 from roundtable.domain import registrations, seating
 from roundtable.domain.models import Event, Registration, RegistrationStatus
 from roundtable.domain.seniority import Seniority
 from roundtable.extensions import db
 
+import seat_patches
+
 
 def mixed_storm(
-    config: dict, slug: str, worker: int, operations: int, seed: int
+    config: dict, slug: str, worker: int, operations: int, seed: int, locks: bool = True,
+    delay_ms: int = 0,
 ) -> tuple[int, int]:
     """Sign people up and cancel random confirmed seats.
 
     After every operation the worker counts the confirmed seats afresh. Returns how many
     operations completed and how many times more seats than the capacity were confirmed.
     """
-    app = create_app(config)
+    app = seat_patches.create_app(locks=locks, delay_ms=delay_ms, **config)
     rng = random.Random(seed)
-    options = seating.SeatingOptions(
-        locking=config.get("SEATING_LOCKS", True),
-        test_delay_ms=config.get("SEATING_TEST_DELAY_MS", 0),
-    )
     done = oversold = 0
     with app.app_context():
         for n in range(operations):
             try:
-                _operate(db.session, slug, worker, n, rng, options, config["SECRET_KEY"])
+                _operate(db.session, slug, worker, n, rng, config["SECRET_KEY"])
                 db.session.commit()
                 done += 1
             except IntegrityError:  # unguarded control runs may collide on queue positions
@@ -52,7 +50,7 @@ def mixed_storm(
     return done, oversold
 
 
-def _operate(session, slug, worker, n, rng, options, secret_key) -> None:
+def _operate(session, slug, worker, n, rng, secret_key) -> None:
     """Sign a new person up (60%) or cancel a random confirmed seat (40%)."""
     now = datetime.now(UTC)
     if rng.random() < 0.6:
@@ -63,10 +61,10 @@ def _operate(session, slug, worker, n, rng, options, secret_key) -> None:
             job_title="Chief Technology Officer",
             seniority=Seniority.C_LEVEL,
         )
-        registrations.register(session, slug, applicant, now, secret_key=secret_key,
-                               options=options)
+        registrations.admit(session, actor=None, now=now, slug=slug, applicant=applicant,
+                            secret_key=secret_key)
         return
-    event = seating.lock_event(session, options, slug=slug)
+    event = seating.lock_event(session, slug=slug)
     confirmed = session.scalars(
         select(Registration).where(
             Registration.event_id == event.id,

@@ -272,17 +272,15 @@ def test_request_logs_never_carry_the_token(make_event, sign_up, caplog) -> None
 
 
 def test_erase_clears_organizer_notes_about_the_person(client, make_event, sign_up) -> None:
-    from roundtable.domain import console
     from roundtable.domain.models import AuditEntry, Organizer
-    from roundtable.domain.seating import SeatingOptions
 
     event = make_event()
     registration = sign_up(event, job_title="Associate Director, Data", seniority="director")
     organizer = Organizer(email="org@example.org", name="Org", password_hash="x")
     db.session.add(organizer)
     db.session.commit()
-    console.decline(db.session, registration.id, organizer.id, datetime.now(UTC),
-                    SeatingOptions(), note="Sorry Ada Lovelace, not this time")
+    registrations.decline(db.session, actor=organizer.id, now=datetime.now(UTC),
+                          registration_id=registration.id, note="Sorry Ada Lovelace, not this time")
     db.session.commit()
     client.post(f"{link(registration)}/erase")
     db.session.rollback()

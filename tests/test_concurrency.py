@@ -1,8 +1,9 @@
 """A seat is never given twice: real parallel signups through gunicorn and in separate processes.
 
 Each scenario runs against the database of this run (SQLite or PostgreSQL). The control runs
-switch the seat lock off (the test-only ROUNDTABLE_SEATING_LOCKS=false) and inject a delay
-between the seat check and the write: they must oversell, which proves that the checks can fail.
+take the seat lock away from the test (``seat_patches``, gunicorn's app spec in each worker) and
+put a pause between the seat check and the write: they must oversell, which proves that the
+checks can fail.
 """
 
 from __future__ import annotations
@@ -28,16 +29,20 @@ SIGNUPS = 200
 CAPACITY = 20
 
 
-def _settings(database_url: str, locks: bool, delay_ms: int) -> dict[str, str]:
+def _settings(database_url: str) -> dict[str, str]:
     return {
         "DATABASE_URL": database_url,
         "SECRET_KEY": SECRET,
         "TESTING": "true",
         "WTF_CSRF_ENABLED": "false",
         "RATELIMIT_ENABLED": "false",
-        "SEATING_LOCKS": "true" if locks else "false",
-        "SEATING_TEST_DELAY_MS": str(delay_ms),
     }
+
+
+def _server(database_url: str, locks: bool, delay_ms: int):
+    """Serve the app with gunicorn, the seat lock patched as asked, in each worker."""
+    spec = f"seat_patches:create_app(locks={locks}, delay_ms={delay_ms})"
+    return gunicorn_server(_settings(database_url), app=spec)
 
 
 def _post_signup(base: str, slug: str, n: int) -> int:
@@ -71,7 +76,7 @@ def test_200_parallel_signups_fill_exactly_20_seats(database_url, make_event) ->
     event = make_event(capacity=CAPACITY)
     event_id, slug = event.id, event.slug
     db.session.commit()
-    with gunicorn_server(_settings(database_url, locks=True, delay_ms=5)) as base:
+    with _server(database_url, locks=True, delay_ms=5) as base:
         codes = _storm(base, slug)
     assert codes == Counter({303: SIGNUPS})
     rows = _rows(event_id)
@@ -90,7 +95,7 @@ def test_control_without_the_lock_oversells(database_url, make_event) -> None:
     event = make_event(capacity=CAPACITY)
     event_id, slug = event.id, event.slug
     db.session.commit()
-    with gunicorn_server(_settings(database_url, locks=False, delay_ms=60)) as base:
+    with _server(database_url, locks=False, delay_ms=60) as base:
         _storm(base, slug)
     confirmed = sum(r.status == RegistrationStatus.CONFIRMED for r in _rows(event_id))
     assert confirmed > CAPACITY, "the unguarded control run should have oversold"
@@ -98,15 +103,13 @@ def test_control_without_the_lock_oversells(database_url, make_event) -> None:
 
 def _run_mixed(database_url: str, slug: str, locks: bool) -> int:
     """Run the storm in 4 processes; return how often a worker saw more seats than capacity."""
-    config = base_config(
-        database_url,
-        SECRET_KEY=SECRET,
-        SEATING_LOCKS=locks,
-        SEATING_TEST_DELAY_MS=0 if locks else 40,
-    )
+    config = base_config(database_url, SECRET_KEY=SECRET)
+    delay_ms = 0 if locks else 40
     context = multiprocessing.get_context("spawn")
     with context.Pool(4) as pool:
-        results = pool.starmap(mixed_storm, [(config, slug, w, 30, w) for w in range(4)])
+        results = pool.starmap(
+            mixed_storm, [(config, slug, w, 30, w, locks, delay_ms) for w in range(4)]
+        )
     if locks:
         assert sum(done for done, _ in results) == 120
     return sum(oversold for _, oversold in results)
@@ -140,7 +143,7 @@ def test_attendees_cancelling_while_others_sign_up_over_http(database_url, make_
     def cancel(path: str) -> int:
         return requests.post(base + path, allow_redirects=False, timeout=120).status_code
 
-    with gunicorn_server(_settings(database_url, locks=True, delay_ms=2)) as base:
+    with _server(database_url, locks=True, delay_ms=2) as base:
         with ThreadPoolExecutor(max_workers=30) as pool:
             cancels = [pool.submit(cancel, path) for path in links]
             signups = [pool.submit(_post_signup, base, slug, 1000 + n) for n in range(40)]

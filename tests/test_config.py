@@ -74,8 +74,8 @@ def test_environment_settings_are_read(tmp_path: Path, monkeypatch: pytest.Monke
         ("RATELIMIT_ENABLED", '"perhaps"'),
         ("BASE_URL", "ftp://example.org"),
         ("DEFAULT_TIMEZONE", "Mars/Olympus_Mons"),
-        ("SEATING_LOCKS", "false"),  # test-only switches are refused outside the test suite
-        ("SEATING_TEST_DELAY_MS", "50"),
+        ("LOCK_TIMEOUT_MS", "0"),
+        ("LOCK_TIMEOUT_MS", '"5s"'),
         ("MAIL_FROM", "nobody"),
     ],
 )

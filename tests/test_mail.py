@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from roundtable.domain import registrations, seating
+from roundtable.domain import registrations
 from roundtable.domain.models import OutboxMessage, OutboxStatus
 from roundtable.domain.seniority import Seniority
 from roundtable.extensions import db
@@ -71,13 +71,9 @@ def test_confirmed_signup_mail_reaches_a_real_smtp_server(smtp, make_event, sign
 def test_a_rolled_back_signup_records_no_mail(app, make_event) -> None:
     event = make_event()
     applicant = registrations.Applicant("Ada", "ada@x.example", "X", "CTO", Seniority.C_LEVEL)
-    registrations.register(
-        db.session,
-        event.slug,
-        applicant,
-        datetime.now(UTC),
+    registrations.admit(
+        db.session, actor=None, now=datetime.now(UTC), slug=event.slug, applicant=applicant,
         secret_key="k" * 32,
-        options=seating.SeatingOptions(),
     )
     assert db.session.scalars(select(OutboxMessage)).all()  # recorded in the transaction
     db.session.rollback()

@@ -9,7 +9,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from roundtable.domain import console
+from roundtable.domain import accounts
 from roundtable.domain.models import (
     AuditEntry,
     Event,
@@ -190,17 +190,18 @@ def test_unknown_email_costs_a_password_check_too(app, organizer, monkeypatch) -
         def __getattr__(self, name):
             return getattr(real, name)
 
-    monkeypatch.setattr(console, "_hasher", Spy())
-    assert console.authenticate(db.session, "nobody@example.org", PASSWORD, NOW) is None
-    assert console.authenticate(db.session, "not an address", PASSWORD, NOW) is None
-    assert console.authenticate(db.session, EMAIL, "wrong password!", NOW) is None
+    monkeypatch.setattr(accounts, "hasher", Spy())
+    assert accounts.check_password(db.session, "nobody@example.org", PASSWORD) is None
+    assert accounts.check_password(db.session, "not an address", PASSWORD) is None
+    assert accounts.check_password(db.session, EMAIL, "wrong password!") is None
     assert len(calls) == 3
     assert calls[0].startswith("$argon2id$") and calls[0] != organizer.password_hash
-    assert console.authenticate(db.session, EMAIL, PASSWORD, NOW).id == organizer.id
+    assert accounts.check_password(db.session, EMAIL, PASSWORD).organizer_id == organizer.id
 
 
 def test_passwords_are_stored_as_argon2id_with_default_parameters(app) -> None:
-    account = console.create_organizer(db.session, "New@Example.org", "a long enough one", NOW)
+    account = accounts.create_organizer(db.session, actor=None, now=NOW, email="New@Example.org",
+                                        password="a long enough one")
     db.session.commit()
     assert account.email == "new@example.org"
     assert account.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")

@@ -239,7 +239,7 @@ def test_add_by_hand_refuses_a_current_registration_and_keeps_the_form(
     response = console_client.post(f"/organizer/events/{event.id}/attendees/new", data=PERSON)
     assert response.status_code == 400
     body = response.get_data(as_text=True)
-    assert "grace@navy.example is already registered for this roundtable (waitlisted)." in body
+    assert "grace@navy.example is already registered for this roundtable (waiting list)." in body
     assert 'value="Grace Hopper"' in body
     assert outbox_rows() == [] and audit_rows() == [("organizer.signed_in", 1, None, None)]
 

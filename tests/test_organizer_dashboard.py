@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
-from roundtable.domain import console
+from roundtable.domain import audit, reports
 from roundtable.domain.models import AuditEntry, Organizer, RegistrationStatus
 from roundtable.domain.seniority import Seniority
 from roundtable.extensions import db
@@ -83,7 +83,7 @@ def test_seats_over_time_counts_seats_given_up(app, make_event, make_registratio
     make_registration(event, confirmed_at=day + timedelta(days=1))
     make_registration(event, status=S.CANCELLED, confirmed_at=day + timedelta(days=2),
                       cancelled_at=day + timedelta(days=3))
-    board = console.dashboard(db.session, event, NOW)
+    board = reports.dashboard(db.session, event, NOW)
     assert [n for _, n in board.seats_over_time] == [1, 2, 3, 2, 2]
     assert board.seats_over_time[-1][0] == NOW.astimezone(board.seats_over_time[0][0].tzinfo)
 
@@ -143,5 +143,5 @@ def test_audit_log_survives_a_deleted_account(app, make_event) -> None:
     db.session.commit()
     db.session.delete(account)
     db.session.commit()
-    (line,) = console.audit_log(db.session, event.id)
+    (line,) = audit.audit_log(db.session, event.id)
     assert line.organizer == "a deleted account" and line.label == "Edited the roundtable"

@@ -11,17 +11,16 @@ from sqlalchemy import select
 
 from roundtable.domain import registrations, seating
 from roundtable.domain.errors import CapacityBelowConfirmed, InvalidTransition
-from roundtable.domain.models import OutboxMessage, Registration, RegistrationStatus
+from roundtable.domain.models import Organizer, OutboxMessage, Registration, RegistrationStatus
 from roundtable.domain.seniority import Seniority
 from roundtable.extensions import db
 
-OPTS = seating.SeatingOptions()
 S = RegistrationStatus
 
 
 def join(event_id, now, email, company="", status=S.PENDING_REVIEW, allocate=True):
     """Add a registration for an eligible person and seat it, in one committed transaction."""
-    event = seating.lock_event(db.session, OPTS, event_id=event_id)
+    event = seating.lock_event(db.session, event_id=event_id)
     registration = Registration(
         event_id=event.id,
         name=email,
@@ -35,13 +34,21 @@ def join(event_id, now, email, company="", status=S.PENDING_REVIEW, allocate=Tru
     db.session.add(registration)
     db.session.flush()
     if allocate:
-        seating.allocate(db.session, event, registration, now, OPTS)
+        seating.allocate(db.session, event, registration, now)
     db.session.commit()
     return registration.id
 
 
+def organizer_id(now):
+    """Store an organizer account (audit entries name one) and return its id."""
+    account = Organizer(email="olive@organizers.example", password_hash="-", created_at=now)
+    db.session.add(account)
+    db.session.commit()
+    return account.id
+
+
 def cancel(event_id, registration_id, now):
-    event = seating.lock_event(db.session, OPTS, event_id=event_id)
+    event = seating.lock_event(db.session, event_id=event_id)
     promoted = seating.release(
         db.session, event, db.session.get(Registration, registration_id), now
     )
@@ -138,18 +145,18 @@ def test_capacity_cannot_drop_below_confirmed(make_event, now) -> None:
     event_id = make_event(capacity=3).id
     for i in range(3):
         join(event_id, now, f"p{i}@firm{i}.example")
-    event = seating.lock_event(db.session, OPTS, event_id=event_id)
+    event = seating.lock_event(db.session, event_id=event_id)
     with pytest.raises(CapacityBelowConfirmed, match="cannot go below 3"):
         seating.set_capacity(db.session, event, 2, now)
     db.session.rollback()
-    assert seating.lock_event(db.session, OPTS, event_id=event_id).capacity == 3
+    assert seating.lock_event(db.session, event_id=event_id).capacity == 3
     db.session.rollback()
 
 
 def test_raising_capacity_promotes_the_waiting_list(make_event, now) -> None:
     event_id = make_event(capacity=1).id
     ids = [join(event_id, now, f"p{i}@firm{i}.example") for i in range(4)]
-    event = seating.lock_event(db.session, OPTS, event_id=event_id)
+    event = seating.lock_event(db.session, event_id=event_id)
     promoted = seating.set_capacity(db.session, event, 3, now)
     db.session.commit()
     assert [r.id for r in promoted] == ids[1:3]
@@ -160,16 +167,14 @@ def test_approving_a_review_seats_or_queues_it(make_event, now) -> None:
     event_id = make_event(capacity=1).id
     pending = join(event_id, now, "p@firm.example", allocate=False)
     late = join(event_id, now, "q@other.example", allocate=False)
+    actor = organizer_id(now)
     for rid, expected in ((pending, S.CONFIRMED), (late, S.WAITLISTED)):
-        event = seating.lock_event(db.session, OPTS, event_id=event_id)
-        assert (
-            seating.approve(db.session, event, db.session.get(Registration, rid), now, OPTS)
-            == expected
-        )
+        assert registrations.approve(
+            db.session, actor=actor, now=now, registration_id=rid
+        ) == expected
         db.session.commit()
-    event = seating.lock_event(db.session, OPTS, event_id=event_id)
     with pytest.raises(InvalidTransition):
-        seating.approve(db.session, event, db.session.get(Registration, pending), now, OPTS)
+        registrations.approve(db.session, actor=actor, now=now, registration_id=pending)
     db.session.rollback()
 
 
@@ -180,9 +185,9 @@ def test_a_seat_change_after_a_write_in_the_same_transaction(make_event, now) ->
     db.session.flush()
     if db.engine.dialect.name == "sqlite":
         with pytest.raises(RuntimeError, match="begin_write"):
-            seating.lock_event(db.session, OPTS, event_id=event.id)
+            seating.lock_event(db.session, event_id=event.id)
     else:
-        assert seating.lock_event(db.session, OPTS, event_id=event.id).title == "changed"
+        assert seating.lock_event(db.session, event_id=event.id).title == "changed"
     db.session.rollback()
 
 
@@ -196,9 +201,9 @@ def test_a_bulk_write_also_forbids_a_late_sqlite_write_lock(make_event) -> None:
     db.session.execute(update(Event).where(Event.id == event_id).values(title="bulk"))
     if db.engine.dialect.name == "sqlite":
         with pytest.raises(RuntimeError, match="begin_write"):
-            seating.lock_event(db.session, OPTS, event_id=event_id)
+            seating.lock_event(db.session, event_id=event_id)
     else:
-        assert seating.lock_event(db.session, OPTS, event_id=event_id).title == "bulk"
+        assert seating.lock_event(db.session, event_id=event_id).title == "bulk"
     db.session.rollback()
 
 
@@ -220,7 +225,7 @@ OPERATIONS = st.lists(
 
 
 def check_invariants(event_id: int) -> None:
-    event = seating.lock_event(db.session, OPTS, event_id=event_id)
+    event = seating.lock_event(db.session, event_id=event_id)
     rows = db.session.scalars(select(Registration).where(Registration.event_id == event_id)).all()
     confirmed = [r for r in rows if r.status == S.CONFIRMED]
     waiting = [r for r in rows if r.status == S.WAITLISTED]
@@ -246,7 +251,7 @@ def test_random_operations_keep_the_invariants(make_event, now, operations) -> N
             email = f"p{n}@gmail.com" if arg == "gmail" else f"p{n}@{arg}.example"
             ids.append(join(event_id, now, email, company=arg, allocate=op == "join"))
         elif op == "capacity":
-            event = seating.lock_event(db.session, OPTS, event_id=event_id)
+            event = seating.lock_event(db.session, event_id=event_id)
             try:
                 seating.set_capacity(db.session, event, arg, now)
                 db.session.commit()
@@ -259,27 +264,27 @@ def test_random_operations_keep_the_invariants(make_event, now, operations) -> N
             if registration.status == S.CANCELLED or registration.erased_at:
                 continue
             registrations.update_details(
-                db.session, rid,
-                registrations.DetailChanges(
+                db.session, actor=None, now=now, registration_id=rid,
+                changes=registrations.DetailChanges(
                     name="n", company=arg[1], job_title=registration.job_title,
                     seniority=registration.seniority,
                 ),
-                now, OPTS,
             )
             db.session.commit()
         elif op == "erase" and ids:
-            registrations.erase(db.session, ids[arg % len(ids)], now, OPTS)
+            erased = ids[arg % len(ids)]
+            registrations.erase(db.session, actor=None, now=now, registration_id=erased)
             db.session.commit()
         elif ids:
             rid = ids[arg % len(ids)]
-            event = seating.lock_event(db.session, OPTS, event_id=event_id)
+            event = seating.lock_event(db.session, event_id=event_id)
             registration = db.session.get(Registration, rid)
             if op == "cancel":
                 seating.release(db.session, event, registration, now)
             elif op == "decline" and registration.status == S.PENDING_REVIEW:
                 seating.release(db.session, event, registration, now, S.DECLINED)
             elif op == "approve" and registration.status == S.PENDING_REVIEW:
-                seating.approve(db.session, event, registration, now, OPTS)
+                seating.allocate(db.session, event, registration, now)
             db.session.commit()
         check_invariants(event_id)
 
@@ -290,10 +295,9 @@ def test_changing_company_lets_a_capped_waiter_into_a_free_seat(make_event, now)
     second = join(event_id, now, "two@gmail.com", "Acme")
     assert statuses(event_id) == [S.CONFIRMED, S.WAITLISTED]  # a seat is free, but Acme is full
     status = registrations.update_details(
-        db.session, second,
-        registrations.DetailChanges(name="Two", company="Beta Corp", job_title="CTO",
-                                    seniority=Seniority.C_LEVEL),
-        now, OPTS,
+        db.session, actor=None, now=now, registration_id=second,
+        changes=registrations.DetailChanges(name="Two", company="Beta Corp", job_title="CTO",
+                                            seniority=Seniority.C_LEVEL),
     )
     db.session.commit()
     assert status == S.CONFIRMED

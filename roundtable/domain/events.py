@@ -1,4 +1,6 @@
-"""Event queries and changes: listing, lookup, and (for organizers) editing and cancelling."""
+"""Events: listing and lookup for the public pages; creating, editing, publishing and
+cancelling for organizers. Each change has the shape ``op(session, *, actor, now, ...)``: it
+locks the event, flushes, and writes its audit entry and the messages it sends."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from roundtable.database import begin_write
-from roundtable.domain import seating
+from roundtable.domain import audit, lifecycle, seating
 from roundtable.domain.errors import DomainError, InvalidTransition, NotFound
 from roundtable.domain.models import (
     ApprovalMode,
@@ -71,6 +73,21 @@ def page_context(session: Session, event: Event, now: datetime) -> dict[str, obj
         "is_past": is_past(event, now),
         "is_open": is_open_for_registration(event, now),
     }
+
+
+def is_cancelled(event: Event) -> bool:
+    """Return True when the event was cancelled."""
+    return event.status == EventStatus.CANCELLED
+
+
+def is_draft(event: Event) -> bool:
+    """Return True while the event is a draft (not on the site)."""
+    return event.status == EventStatus.DRAFT
+
+
+def is_published(event: Event) -> bool:
+    """Return True when the event is on the site."""
+    return event.status == EventStatus.PUBLISHED
 
 
 def is_past(event: Event, now: datetime) -> bool:
@@ -137,6 +154,16 @@ class EventUpdate:
     notified: int
     promoted: int
     edited: list[str] = field(default_factory=list)  # every changed field, "name: old → new"
+
+    @property
+    def detail(self) -> str:
+        """Describe the edit for the audit log."""
+        detail = "; ".join(self.edited) or "nothing changed"
+        if self.notified:
+            detail += f"; {self.notified} people sent an update"
+        if self.promoted:
+            detail += f"; {self.promoted} promoted from the waiting list"
+        return detail
 
 
 @functools.cache
@@ -259,7 +286,9 @@ def _ensure_slug_free(session: Session, slug: str, event_id: int | None = None) 
         )
 
 
-def create_event(session: Session, details: EventDetails, now: datetime) -> Event:
+def create_event(
+    session: Session, *, actor: int, now: datetime, details: EventDetails
+) -> Event:
     """Add a draft event; refuse invalid details and a start in the past."""
     values = _checked(details)
     if values["starts_at"] <= now:
@@ -281,15 +310,12 @@ def create_event(session: Session, details: EventDetails, now: datetime) -> Even
         raise InvalidEventDetails(
             f"Another roundtable already uses the address name “{values['slug']}”.", "slug"
         ) from None
+    audit.record(session, actor, "event.created", now, event_id=event.id, detail=event.slug)
     return event
 
 
 def update_event(
-    session: Session,
-    event_id: int,
-    details: EventDetails,
-    now: datetime,
-    options: seating.SeatingOptions,
+    session: Session, *, actor: int, now: datetime, event_id: int, details: EventDetails
 ) -> EventUpdate:
     """Apply an organizer's edit; a moved time or place updates every confirmed attendee.
 
@@ -297,7 +323,7 @@ def update_event(
     sends an updated invitation. A new capacity follows ``seating.set_capacity``: never below
     the confirmed count, and new seats go to the waiting list at once.
     """
-    event = seating.lock_event(session, options, event_id=event_id)
+    event = seating.lock_event(session, event_id=event_id)
     if event.status == EventStatus.CANCELLED:
         raise InvalidTransition("This roundtable is cancelled, so it can no longer be changed.")
     values = _checked(details)
@@ -326,21 +352,22 @@ def update_event(
     notified = 0
     if changes:
         skip = {r.id for r in promoted}  # their promotion mail already carries the new details
-        held = _registrations(
-            session, event.id, RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING_REVIEW
-        )
+        held = _registrations(session, event.id, *lifecycle.IN_CALENDAR)
         for registration in held:
             if registration.id not in skip:
                 # Seat holders get the updated invitation; pending applicants their tentative
                 # hold moved to the new time (a REQUEST never goes to someone without a seat).
-                confirmed = registration.status == RegistrationStatus.CONFIRMED
+                status = registration.status
                 outbox.enqueue(
                     session, "event_changed", registration,
-                    calendar="REQUEST" if confirmed else "PUBLISH", changes=changes,
+                    calendar=lifecycle.calendar_method(status, status, refresh=True),
+                    changes=changes,
                 )
                 notified += 1
     session.flush()
-    return EventUpdate(changes, notified, len(promoted), edited)
+    update = EventUpdate(changes, notified, len(promoted), edited)
+    audit.record(session, actor, "event.updated", now, event_id=event_id, detail=update.detail)
+    return update
 
 
 def _edit_line(name: str, old: object, new: object) -> str:
@@ -364,42 +391,40 @@ def _registrations(
     )
 
 
-def publish_event(session: Session, event_id: int, options: seating.SeatingOptions) -> Event:
-    """Show a draft event on the site and open its registration."""
-    event = seating.lock_event(session, options, event_id=event_id)
-    if event.status != EventStatus.DRAFT:
+def ensure_not_cancelled(event: Event) -> None:
+    """Refuse seat changes at a cancelled event."""
+    if event.status == EventStatus.CANCELLED:
+        raise InvalidTransition("This roundtable is cancelled, so its seats no longer change.")
+
+
+def set_published(
+    session: Session, *, actor: int, now: datetime, event_id: int, publish: bool
+) -> Event:
+    """Publish a draft (it shows on the site and takes registrations), or take it back."""
+    event = seating.lock_event(session, event_id=event_id)
+    if publish and event.status != EventStatus.DRAFT:
         raise InvalidTransition(
             "Only a draft can be published; this roundtable is "
             f"{'already published' if event.status == EventStatus.PUBLISHED else 'cancelled'}."
         )
-    event.status = EventStatus.PUBLISHED
-    session.flush()
-    return event
-
-
-def unpublish_event(session: Session, event_id: int, options: seating.SeatingOptions) -> Event:
-    """Take a published event off the site (back to draft); its registrations stay."""
-    event = seating.lock_event(session, options, event_id=event_id)
-    if event.status != EventStatus.PUBLISHED:
+    if not publish and event.status != EventStatus.PUBLISHED:
         raise InvalidTransition("Only a published roundtable can be unpublished.")
-    event.status = EventStatus.DRAFT
+    event.status = EventStatus.PUBLISHED if publish else EventStatus.DRAFT
     session.flush()
+    audit.record(session, actor, "event.published" if publish else "event.unpublished", now,
+                 event_id=event_id)
     return event
 
 
 def cancel_event(
-    session: Session,
-    event_id: int,
-    now: datetime,
-    options: seating.SeatingOptions,
-    note: str = "",
+    session: Session, *, actor: int, now: datetime, event_id: int, note: str = ""
 ) -> int:
     """Cancel the event and tell everyone registered; return how many are told.
 
     Confirmed and pending people hold the event in their calendar, so their message removes it
     (CANCEL); people on the waiting list get the news without a calendar part.
     """
-    event = seating.lock_event(session, options, event_id=event_id)
+    event = seating.lock_event(session, event_id=event_id)
     if event.status == EventStatus.CANCELLED:
         raise InvalidTransition("This roundtable is already cancelled.")
     if is_past(event, now):
@@ -407,21 +432,16 @@ def cancel_event(
     event.status = EventStatus.CANCELLED
     event.sequence += 1
     event.updated_at = now
-    told = _registrations(
-        session,
-        event.id,
-        RegistrationStatus.CONFIRMED,
-        RegistrationStatus.PENDING_REVIEW,
-        RegistrationStatus.WAITLISTED,
-    )
+    told = _registrations(session, event.id, *lifecycle.ACTIVE)
     for registration in told:
-        held = registration.status != RegistrationStatus.WAITLISTED
         outbox.enqueue(
             session,
             "event_cancelled",
             registration,
-            calendar="CANCEL" if held else None,
+            calendar=lifecycle.calendar_method(registration.status, None),
             note=note.strip(),
         )
     session.flush()
+    detail = f"{len(told)} people told" + (f"; note: {note.strip()}" if note.strip() else "")
+    audit.record(session, actor, "event.cancelled", now, event_id=event_id, detail=detail)
     return len(told)

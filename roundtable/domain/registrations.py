@@ -1,4 +1,12 @@
-"""Signing up for a roundtable: eligibility, duplicates, and the seat or queue it leads to."""
+"""A registration's operations: admission (signup and add-by-hand), review decisions, the
+waiting-list order, check-in, the person's own changes, cancellation, erasure and purge.
+
+Each operation has one shape, ``op(session, *, actor, now, ...)``: ``actor`` is the organizer's
+id, or None when the person acts on their own registration. It takes the event's seat lock
+(``seating.lock_event``) before it reads what it changes, only flushes, and records its audit
+entry and its outbox messages in the same transaction; the caller's transaction helper commits.
+Which states may follow which, and which calendar message a change sends, is ``lifecycle``'s.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +19,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from roundtable.database import begin_write
-from roundtable.domain import eligibility, seating, tokens
-from roundtable.domain.errors import DomainError, NotFound, RegistrationClosed
-from roundtable.domain.events import is_open_for_registration
+from roundtable.domain import audit, eligibility, lifecycle, seating, tokens
+from roundtable.domain.errors import DomainError, InvalidTransition, NotFound, RegistrationClosed
+from roundtable.domain.events import ensure_not_cancelled, is_open_for_registration
 from roundtable.domain.models import (
     ApprovalMode,
     AuditEntry,
@@ -26,6 +34,9 @@ from roundtable.domain.models import (
 from roundtable.domain.seniority import Seniority
 from roundtable.notify import outbox
 
+S = RegistrationStatus
+DIRECTOR_PLUS = "The roundtable is for Director+ leaders."
+
 
 class InvalidEmail(DomainError):
     """The email address is not one we can write to."""
@@ -33,12 +44,12 @@ class InvalidEmail(DomainError):
     status_code = 400
 
 
-# The calendar part each signup outcome carries: an invitation only with a seat, a tentative
-# "hold the date" while an organizer reviews, nothing otherwise.
-SIGNUP_CALENDAR = {
-    RegistrationStatus.CONFIRMED: "REQUEST",
-    RegistrationStatus.PENDING_REVIEW: "PUBLISH",
-}
+class AlreadyRegistered(DomainError):
+    """The address already has a current registration for the event."""
+
+
+class EventEnded(DomainError):
+    """The event is over: its registrations can no longer change."""
 
 
 @dataclass(frozen=True)
@@ -54,8 +65,8 @@ class Applicant:
 
 
 @dataclass(frozen=True)
-class SignupResult:
-    """The registration a signup made, or the existing one for a repeated address."""
+class Admission:
+    """The registration an admission made, or the existing one for a repeated address."""
 
     registration: Registration
     duplicate: bool = False
@@ -79,79 +90,113 @@ def closed_reason(event: Event, now: datetime) -> str | None:
     return "Registration has closed: this roundtable has already started."
 
 
-def register(
+def admit(
     session: Session,
-    slug: str,
-    applicant: Applicant,
-    now: datetime,
     *,
+    actor: int | None,
+    now: datetime,
+    applicant: Applicant,
     secret_key: str,
-    options: seating.SeatingOptions,
-) -> SignupResult:
-    """Register ``applicant`` for the event ``slug`` and record the message that tells them.
+    slug: str | None = None,
+    event_id: int | None = None,
+    notify: bool = True,
+) -> Admission:
+    """Admit a person to the event (by ``slug`` or ``event_id``) and tell them where they stand.
 
-    Raises RegistrationClosed when the event takes no registrations and InvalidEmail for an
-    address that cannot be used. A repeated address gets its existing registration re-sent.
+    With no ``actor`` it is a leader's signup: the event must take registrations, eligibility
+    decides (declined, review, or a seat or the waiting list), a cancelled registration of the
+    same address is taken up anew and a current one is sent its status again (``duplicate``).
+    With an organizer as ``actor`` it is an addition by hand: no eligibility check, a seat or
+    the waiting list, a cancelled or declined registration taken up again, a current one refused
+    (AlreadyRegistered); ``notify`` says whether the person is told.
     """
     email = normalise_email(applicant.email)
-    event = seating.lock_event(session, options, slug=slug)
-    if event.status == EventStatus.DRAFT:
-        raise NotFound("There is no roundtable at this address.")
-    reason = closed_reason(event, now)
-    if reason:
-        raise RegistrationClosed(reason)
+    event = seating.lock_event(session, event_id=event_id, slug=slug)
+    by_hand = actor is not None
+    if by_hand:
+        ensure_not_cancelled(event)
+    else:
+        if event.status == EventStatus.DRAFT:
+            raise NotFound("There is no roundtable at this address.")
+        reason = closed_reason(event, now)
+        if reason:
+            raise RegistrationClosed(reason)
     existing = session.scalar(
         select(Registration).where(Registration.event_id == event.id, Registration.email == email)
     )
-    if existing is not None and existing.status != RegistrationStatus.CANCELLED:
-        outbox.enqueue(
-            session,
-            "already_registered",
-            existing,
-            calendar="REQUEST" if existing.status == RegistrationStatus.CONFIRMED else None,
+    if existing is not None:
+        retake = (
+            lifecycle.can_take_up_again(existing) if by_hand
+            else lifecycle.is_cancelled(existing)
         )
-        return SignupResult(existing, duplicate=True)
+        if not retake and by_hand:
+            raise AlreadyRegistered(
+                f"{email} is already registered for this roundtable "
+                f"({lifecycle.short_label(existing.status).lower()})."
+            )
+        if not retake:
+            outbox.enqueue(
+                session, "already_registered", existing,
+                calendar=lifecycle.calendar_method(existing.status, existing.status, refresh=True),
+            )
+            return Admission(existing, duplicate=True)
 
-    verdict = eligibility.assess(applicant.job_title, applicant.seniority, event.minimum_level)
-    if existing is not None:  # they cancelled earlier and sign up again: the same row, anew
+    verdict = (
+        None if by_hand
+        else eligibility.assess(applicant.job_title, applicant.seniority, event.minimum_level)
+    )
+    before = existing.status if existing is not None else None
+    if existing is not None:
         registration = existing
         fill_details(registration, applicant, email)
-        record_verdict(registration, verdict)
-        registration.created_at = now
+        record_verdict(registration, verdict)  # by hand: an organizer's choice, not the engine's
+        if by_hand:
+            registration.added_by_organizer = True
+        else:
+            registration.created_at = now
     else:
         registration = new_registration(
-            session, event, applicant, email, now, secret_key=secret_key, verdict=verdict
+            session, event, applicant, email, now, secret_key=secret_key, verdict=verdict,
+            added_by_organizer=by_hand,
         )
-    _place(session, event, registration, verdict, now, options)
-    outbox.enqueue(
-        session,
-        registration.status.value,
-        registration,
-        calendar=SIGNUP_CALENDAR.get(registration.status),
-    )
-    return SignupResult(registration)
+    _place(session, event, registration, verdict, now)
+    if notify:
+        outbox.enqueue(
+            session, registration.status.value, registration,
+            calendar=lifecycle.calendar_method(before, registration.status),
+        )
+    if by_hand:
+        audit.record(session, actor, "registration.added", now, event_id=event.id,
+                     registration_id=registration.id, detail=_placed(registration))
+    return Admission(registration)
 
 
 def _place(
     session: Session,
     event: Event,
     registration: Registration,
-    verdict: eligibility.Verdict,
+    verdict: eligibility.Verdict | None,
     now: datetime,
-    options: seating.SeatingOptions,
 ) -> None:
-    """Decide a signup: declined, to review, or a seat or the waiting list (under the lock)."""
-    if verdict.outcome == eligibility.Outcome.INELIGIBLE:
-        registration.status = RegistrationStatus.DECLINED
-        registration.status_reason = "The roundtable is for Director+ leaders."
-    elif (
+    """Decide an admission under the lock: declined, to review, or a seat or the waiting list.
+
+    No verdict (added by hand) goes straight to a seat or the waiting list.
+    """
+    if verdict is not None and verdict.outcome == eligibility.Outcome.INELIGIBLE:
+        registration.status = S.DECLINED
+        registration.status_reason = DIRECTOR_PLUS
+    elif verdict is not None and (
         verdict.outcome == eligibility.Outcome.REVIEW
         or event.approval_mode == ApprovalMode.REVIEW_ALL
     ):
-        registration.status = RegistrationStatus.PENDING_REVIEW
+        registration.status = S.PENDING_REVIEW
     else:
-        seating.allocate(session, event, registration, now, options)
+        seating.allocate(session, event, registration, now)
     session.flush()
+
+
+def _placed(registration: Registration) -> str:
+    return "a seat" if lifecycle.holds_seat(registration) else "the waiting list"
 
 
 def record_verdict(registration: Registration, verdict: eligibility.Verdict | None) -> None:
@@ -228,52 +273,151 @@ def by_token(session: Session, token: str) -> Registration | None:
     )
 
 
-# The calendar part a cancellation carries: only people whose calendar holds the event.
-HOLDS_CALENDAR = (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING_REVIEW)
-
-
-class EventEnded(DomainError):
-    """The event is over: its registrations can no longer change."""
-
-
 def ensure_changeable(event: Event, now: datetime) -> None:
     """Refuse changes to registrations of an event that has ended."""
     if event.ends_at <= now:
         raise EventEnded("This roundtable has ended, so its registrations can no longer change.")
 
 
-def cancel(
-    session: Session,
-    registration_id: int,
-    now: datetime,
-    options: seating.SeatingOptions,
-    *,
-    by_organizer: bool = False,
-    note: str = "",
-) -> bool:
-    """Cancel a registration, free its seat for the waiting list, and tell the person.
-
-    Returns False when it was already cancelled or declined (cancelling twice is harmless).
-    """
+def _locked(session: Session, registration_id: int) -> tuple[Registration, Event]:
+    """Return the registration and its event, holding the event's seat lock."""
     registration = session.get(Registration, registration_id)
     if registration is None:
         raise NotFound("There is no such registration.")
-    event = seating.lock_event(session, options, event_id=registration.event_id)
+    event = seating.lock_event(session, event_id=registration.event_id)
     session.refresh(registration)
+    return registration, event
+
+
+# --- Review decisions ------------------------------------------------------------------------
+
+
+def approve(
+    session: Session, *, actor: int, now: datetime, registration_id: int, note: str = ""
+) -> RegistrationStatus:
+    """Approve a pending signup: a seat if one is free, else the waiting list; tell them."""
+    registration, event = _locked(session, registration_id)
+    ensure_not_cancelled(event)
+    if not lifecycle.can_approve(registration):
+        raise InvalidTransition("Only a registration awaiting review can be approved.")
+    status = seating.allocate(session, event, registration, now)
+    # A seat: the invitation. The waiting list: the tentative hold from signup is withdrawn (a
+    # later promotion sends an invitation with a higher SEQUENCE).
+    outbox.enqueue(session, "approved", registration,
+                   calendar=lifecycle.calendar_method(S.PENDING_REVIEW, status),
+                   note=note.strip())
+    audit.record(session, actor, "registration.approved", now, event_id=event.id,
+                 registration_id=registration.id, detail=_placed(registration))
+    return status
+
+
+def decline(
+    session: Session, *, actor: int, now: datetime, registration_id: int, note: str = ""
+) -> None:
+    """Decline a pending signup, with an optional note; their tentative hold is withdrawn."""
+    registration, event = _locked(session, registration_id)
+    if not lifecycle.can_approve(registration):
+        raise InvalidTransition(
+            "Only a signup awaiting review can be declined; to take away a seat or a place on "
+            "the waiting list, cancel the registration instead."
+        )
+    seating.release(session, event, registration, now, S.DECLINED)
+    registration.status_reason = "Declined by an organizer."
+    outbox.enqueue(session, "declined", registration,
+                   calendar=lifecycle.calendar_method(S.PENDING_REVIEW, S.DECLINED),
+                   note=note.strip())
+    audit.record(session, actor, "registration.declined", now, event_id=event.id,
+                 registration_id=registration.id, detail=note.strip())
+
+
+# --- The waiting list and the door ------------------------------------------------------------
+
+
+def move_up(session: Session, *, actor: int, now: datetime, registration_id: int) -> int:
+    """Swap a waiting registration with the one just ahead of it; return its new position."""
+    registration, event = _locked(session, registration_id)
+    if not lifecycle.can_move_up(registration) or registration.queue_position is None:
+        raise InvalidTransition("Only someone on the waiting list can be moved up.")
+    ahead = session.scalar(
+        select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == S.WAITLISTED,
+            Registration.queue_position < registration.queue_position,
+        )
+        .order_by(Registration.queue_position.desc())
+        .limit(1)
+    )
+    if ahead is None or ahead.queue_position is None:
+        raise InvalidTransition("This person is already first on the waiting list.")
+    mine, theirs = registration.queue_position, ahead.queue_position
+    # (event_id, queue_position) is unique and checked per statement: park one row on a value
+    # no one holds (negative) while the other takes its place.
+    registration.queue_position = -mine
+    session.flush()
+    ahead.queue_position = mine
+    session.flush()
+    registration.queue_position = theirs
+    session.flush()
+    position = seating.waitlist_position(session, registration) or 0
+    audit.record(session, actor, "registration.moved_up", now, event_id=event.id,
+                 registration_id=registration.id, detail=f"to #{position}")
+    return position
+
+
+def check_in(
+    session: Session, *, actor: int, now: datetime, registration_id: int, undo: bool = False
+) -> bool:
+    """Mark a seat holder as arrived (or undo it); return False when nothing changed."""
+    begin_write(session)
+    registration = session.get(Registration, registration_id)
+    if registration is None:
+        raise NotFound("There is no such registration.")
+    if undo:
+        if registration.checked_in_at is None:
+            return False
+        registration.checked_in_at = None
+        action = "registration.check_in_undone"
+    else:
+        if not lifecycle.can_check_in(registration):
+            raise InvalidTransition(
+                "Only someone with a seat can be checked in. Add them by hand (or approve "
+                "them) first."
+            )
+        if registration.checked_in_at is not None:
+            return False
+        registration.checked_in_at = now
+        action = "registration.checked_in"
+    audit.record(session, actor, action, now, event_id=registration.event_id,
+                 registration_id=registration.id)
+    return True
+
+
+# --- Cancelling, changing, erasing -------------------------------------------------------------
+
+
+def cancel(
+    session: Session, *, actor: int | None, now: datetime, registration_id: int, note: str = ""
+) -> bool:
+    """Cancel a registration, free its seat for the waiting list, and tell the person.
+
+    The person may cancel until the event ends; an organizer (``actor``) at any time. Returns
+    False when it was already cancelled or declined (cancelling twice is harmless).
+    """
+    registration, event = _locked(session, registration_id)
+    by_organizer = actor is not None
     if not by_organizer:
         ensure_changeable(event, now)
-    if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.DECLINED):
+    if not lifecycle.can_cancel(registration):
         return False
-    held = registration.status in HOLDS_CALENDAR
+    before = registration.status
     seating.release(session, event, registration, now)
-    outbox.enqueue(
-        session,
-        "cancelled",
-        registration,
-        calendar="CANCEL" if held else None,
-        by_organizer=by_organizer,
-        note=note,
-    )
+    outbox.enqueue(session, "cancelled", registration,
+                   calendar=lifecycle.calendar_method(before, S.CANCELLED),
+                   by_organizer=by_organizer, note=note.strip())
+    if actor is not None:
+        audit.record(session, actor, "registration.cancelled", now, event_id=event.id,
+                     registration_id=registration.id, detail=note.strip())
     return True
 
 
@@ -298,24 +442,21 @@ def reassessment_needed(registration: Registration, changes: DetailChanges) -> b
 
 def update_details(
     session: Session,
+    *,
+    actor: int | None,
+    now: datetime,
     registration_id: int,
     changes: DetailChanges,
-    now: datetime,
-    options: seating.SeatingOptions,
 ) -> RegistrationStatus:
     """Apply a registrant's changes; a new title or level re-runs eligibility.
 
     A title that now needs review gives up any seat and waits for an organizer; one that no
     longer qualifies is declined. The seat goes to the waiting list at once. Returns the status.
     """
-    registration = session.get(Registration, registration_id)
-    if registration is None:
-        raise NotFound("There is no such registration.")
-    event = seating.lock_event(session, options, event_id=registration.event_id)
-    session.refresh(registration)
+    registration, event = _locked(session, registration_id)
     ensure_changeable(event, now)
-    if registration.status == RegistrationStatus.CANCELLED:
-        raise registration_cancelled()
+    if not lifecycle.can_edit(registration):
+        raise InvalidTransition("This registration is cancelled, so it cannot be changed.")
     reassess = reassessment_needed(registration, changes)
     old_company_key = registration.company_key
     registration.name = changes.name.strip()
@@ -332,48 +473,31 @@ def update_details(
     record_verdict(registration, verdict)
     before = registration.status
     if verdict.outcome == eligibility.Outcome.INELIGIBLE:
-        if before != RegistrationStatus.DECLINED:
-            seating.release(session, event, registration, now, RegistrationStatus.DECLINED)
-            registration.status_reason = "The roundtable is for Director+ leaders."
-    elif verdict.outcome == eligibility.Outcome.REVIEW or before in (
-        RegistrationStatus.DECLINED,
-        RegistrationStatus.PENDING_REVIEW,
-    ):
-        if before == RegistrationStatus.CONFIRMED:
-            seating.release(session, event, registration, now, RegistrationStatus.PENDING_REVIEW)
-        registration.status = RegistrationStatus.PENDING_REVIEW
+        if not lifecycle.is_declined(registration):
+            seating.release(session, event, registration, now, S.DECLINED)
+            registration.status_reason = DIRECTOR_PLUS
+    elif verdict.outcome == eligibility.Outcome.REVIEW or before in (S.DECLINED, S.PENDING_REVIEW):
+        if lifecycle.holds_seat(registration):
+            seating.release(session, event, registration, now, S.PENDING_REVIEW)
+        registration.status = S.PENDING_REVIEW
         registration.queue_position = None
     session.flush()
     if registration.status != before:
-        calendar = {
-            RegistrationStatus.PENDING_REVIEW: "PUBLISH",
-            RegistrationStatus.DECLINED: "CANCEL" if before in HOLDS_CALENDAR else None,
-        }.get(registration.status)
-        outbox.enqueue(session, registration.status.value, registration, calendar=calendar)
+        outbox.enqueue(session, registration.status.value, registration,
+                       calendar=lifecycle.calendar_method(before, registration.status))
     if registration.company_key != old_company_key and event.company_cap is not None:
         seating.promote(session, event, now)
     return registration.status
 
 
-def registration_cancelled() -> DomainError:
-    """Return the error for a change to a cancelled registration."""
-    return DomainError("This registration is cancelled, so it cannot be changed.")
-
-
-def erase(
-    session: Session, registration_id: int, now: datetime, options: seating.SeatingOptions
-) -> None:
+def erase(session: Session, *, actor: int | None, now: datetime, registration_id: int) -> None:
     """Remove a registration's personal data at once, freeing any seat as a cancel does.
 
     What stays is an anonymous row (status, level, timestamps) for the organizer's figures.
     Messages still waiting in the outbox for this person are deleted with the data.
     """
-    registration = session.get(Registration, registration_id)
-    if registration is None:
-        raise NotFound("There is no such registration.")
-    event = seating.lock_event(session, options, event_id=registration.event_id)
-    session.refresh(registration)
-    if registration.status not in (RegistrationStatus.CANCELLED, RegistrationStatus.DECLINED):
+    registration, event = _locked(session, registration_id)
+    if lifecycle.is_active(registration):
         seating.release(session, event, registration, now)
     _strip_personal_data(session, registration, now)
 
@@ -398,7 +522,7 @@ def _strip_personal_data(session: Session, registration: Registration, now: date
     session.flush()
 
 
-def purge(session: Session, ended_before: datetime) -> int:
+def purge(session: Session, *, now: datetime, ended_before: datetime) -> int:
     """Erase the personal data of every registration of events that ended before a date."""
     begin_write(session)
     rows = session.scalars(
@@ -407,11 +531,11 @@ def purge(session: Session, ended_before: datetime) -> int:
         .where(Event.ends_at < ended_before, Registration.erased_at.is_(None))
     ).all()
     for registration in rows:
-        _strip_personal_data(session, registration, ended_before)
+        _strip_personal_data(session, registration, now)
     return len(rows)
 
 
-def send_links(session: Session, email: str, now: datetime) -> int:
+def send_links(session: Session, *, now: datetime, email: str) -> int:
     """Email the private link of every current registration of ``email``; return how many."""
     try:
         address = normalise_email(email)

@@ -12,19 +12,20 @@ who fits is waiting.
 from __future__ import annotations
 
 import re
-import time
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from roundtable.database import begin_write
-from roundtable.domain.errors import CapacityBelowConfirmed, InvalidTransition, NotFound
+from roundtable.domain import lifecycle
+from roundtable.domain.errors import CapacityBelowConfirmed, NotFound
 from roundtable.domain.models import Event, EventStatus, Registration, RegistrationStatus
 from roundtable.notify import outbox
+
+S = RegistrationStatus
 
 FREE_MAIL_DOMAINS = frozenset(
     """gmail.com googlemail.com outlook.com hotmail.com hotmail.co.uk live.com msn.com yahoo.com
@@ -39,14 +40,6 @@ _COMPANY_SUFFIXES = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class SeatingOptions:
-    """How seat changes are guarded; the switches exist for the concurrency tests' control run."""
-
-    locking: bool = True
-    test_delay_ms: int = 0
-
-
 def company_key(email: str | None, company: str | None) -> str | None:
     """Return the key room balance groups by: the email domain, else the normalised company."""
     domain = (email or "").rpartition("@")[2].lower()
@@ -58,21 +51,18 @@ def company_key(email: str | None, company: str | None) -> str | None:
 
 
 def lock_event(
-    session: Session,
-    options: SeatingOptions,
-    *,
-    event_id: int | None = None,
-    slug: str | None = None,
+    session: Session, *, event_id: int | None = None, slug: str | None = None
 ) -> Event:
     """Load the event (by id or slug) and take the lock that serialises its seat changes.
 
-    On SQLite this must be the first statement of the transaction (see ``begin_write``).
+    On SQLite the transaction becomes a writer's from its start (see ``begin_write``); on
+    PostgreSQL the event row is locked ``FOR UPDATE`` until the transaction ends, waiting at most
+    the transaction's ``lock_timeout`` (set by ``database.write_transaction``).
     """
-    if options.locking:
-        begin_write(session)
+    begin_write(session)
     where = Event.id == event_id if event_id is not None else Event.slug == slug
     query = select(Event).where(where).execution_options(populate_existing=True)
-    if options.locking and session.get_bind().dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
     event = session.scalar(query)
     if event is None:
@@ -128,15 +118,12 @@ def allocate(
     event: Event,
     registration: Registration,
     now: datetime,
-    options: SeatingOptions,
 ) -> RegistrationStatus:
     """Give ``registration`` a free seat, else a place at the end of the waiting list.
 
     The caller holds ``lock_event``. A company at its cap (room balance) waits with a reason.
     """
     confirmed = confirmed_counts(session, [event.id])[event.id]
-    if options.test_delay_ms:
-        time.sleep(options.test_delay_ms / 1000)
     key = registration.company_key
     over_cap = (
         event.company_cap is not None
@@ -200,7 +187,10 @@ def promote(session: Session, event: Event, now: datetime) -> list[Registration]
         free -= 1
     session.flush()
     for registration in promoted:
-        outbox.enqueue(session, "promoted", registration, calendar="REQUEST")
+        outbox.enqueue(
+            session, "promoted", registration,
+            calendar=lifecycle.calendar_method(S.WAITLISTED, S.CONFIRMED),
+        )
     return promoted
 
 
@@ -225,18 +215,6 @@ def release(
     session.flush()
     return promote(session, event, now)
 
-
-def approve(
-    session: Session,
-    event: Event,
-    registration: Registration,
-    now: datetime,
-    options: SeatingOptions,
-) -> RegistrationStatus:
-    """Turn a pending review into a seat or a waiting-list place, atomically."""
-    if registration.status != RegistrationStatus.PENDING_REVIEW:
-        raise InvalidTransition("Only a registration awaiting review can be approved.")
-    return allocate(session, event, registration, now, options)
 
 
 def set_capacity(

@@ -21,6 +21,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from roundtable.database import begin_write
+from roundtable.domain import audit
 from roundtable.domain.errors import InvalidTransition, NotFound
 from roundtable.domain.models import Event, OutboxMessage, OutboxStatus, Registration
 
@@ -111,7 +112,26 @@ def deliver_due(
     policy: DeliveryPolicy,
     limit: int = 1000,
 ) -> dict[str, int]:
-    """Deliver due messages one by one; return how many were sent, retried, failed, dropped."""
+    """Deliver due messages one by one; return how many were sent, retried, failed, dropped.
+
+    The worker owns its transactions (a short one per claim and per result); on an error that
+    escapes (the database went away, say) the open one is rolled back before it is raised.
+    """
+    try:
+        return _deliver_due(session, now, compose, send, policy, limit)
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _deliver_due(
+    session: Session,
+    now: Callable[[], datetime],
+    compose: Callable[[OutboxMessage], EmailMessage],
+    send: Callable[[EmailMessage], None],
+    policy: DeliveryPolicy,
+    limit: int,
+) -> dict[str, int]:
     counts = {"sent": 0, "retried": 0, "failed": 0, "dropped": 0}
     for _ in range(limit):
         message = claim_next(session, now(), policy)
@@ -214,8 +234,8 @@ def status_counts(session: Session, event_id: int) -> dict[OutboxStatus, int]:
     return counts
 
 
-def retry(session: Session, message_id: int, now: datetime) -> OutboxMessage:
-    """Put a failed message back in the queue with a fresh set of attempts."""
+def retry(session: Session, *, actor: int, now: datetime, message_id: int) -> OutboxMessage:
+    """Put a failed message back in the queue with a fresh set of attempts, and log it."""
     begin_write(session)
     message = session.get(OutboxMessage, message_id)
     if message is None:
@@ -236,4 +256,6 @@ def retry(session: Session, message_id: int, now: datetime) -> OutboxMessage:
     message.attempts = 0
     message.next_attempt_at = now
     session.flush()
+    audit.record(session, actor, "mail.retried", now, event_id=message.event_id,
+                 registration_id=message.registration_id, detail=message.kind)
     return message

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from roundtable.domain import registrations, seating
-from roundtable.domain.models import Event, Registration, RegistrationStatus, utcnow
+from roundtable.domain import lifecycle, registrations, seating
+from roundtable.domain.models import Event, Registration, utcnow
 from roundtable.extensions import db, limiter
 from roundtable.notify import compose
 from roundtable.web.forms import ConfirmForm, DetailsForm, LostLinkForm
-from roundtable.web.public import ics_response, seating_options
+from roundtable.web.public import ics_response
+from roundtable.web.transaction import writing
 
 bp = Blueprint("attendee", __name__, url_prefix="/r")
 
@@ -28,7 +29,6 @@ def _registration(token: str) -> tuple[Registration, Event]:
 def _page(template: str, token: str, registration: Registration, event: Event,
           **extra: object) -> str:
     now = utcnow()
-    confirmed = registration.status == RegistrationStatus.CONFIRMED
     return render_template(
         template,
         token=token,
@@ -36,7 +36,8 @@ def _page(template: str, token: str, registration: Registration, event: Event,
         event=event,
         position=seating.waitlist_position(db.session, registration),
         ended=event.ends_at <= now,
-        links=compose.calendar_links(event, registration) if confirmed else None,
+        links=compose.calendar_links(event, registration)
+        if lifecycle.holds_seat(registration) else None,
         **extra,
     )
 
@@ -52,7 +53,7 @@ def show_registration(token: str) -> str:
 def download_invite(token: str) -> Response:
     """Return the personal calendar invitation of a confirmed attendee."""
     registration, event = _registration(token)
-    if registration.status != RegistrationStatus.CONFIRMED:
+    if not lifecycle.holds_seat(registration):
         abort(404)
     body = compose.invite_ics(event, registration, "REQUEST",
                            event.sequence + registration.invite_revision, utcnow())
@@ -65,8 +66,10 @@ def cancel_registration(token: str) -> Response | str:
     registration, event = _registration(token)
     form = ConfirmForm()
     if form.validate_on_submit():
-        changed = registrations.cancel(db.session, registration.id, utcnow(), seating_options())
-        db.session.commit()
+        with writing():
+            changed = registrations.cancel(
+                db.session, actor=None, now=utcnow(), registration_id=registration.id
+            )
         flash("Your registration is cancelled. Thank you for letting us know." if changed
               else "This registration was already cancelled; nothing changed.", "success")
         return redirect(url_for("attendee.show_registration", token=token), code=303)
@@ -80,13 +83,14 @@ def edit_registration(token: str) -> Response | tuple[str, int] | str:
     form = DetailsForm(obj=registration)
     if form.validate_on_submit():
         before = registration.status
-        status = registrations.update_details(
-            db.session, registration.id, form.changes(), utcnow(), seating_options()
-        )
-        db.session.commit()
+        with writing():
+            status = registrations.update_details(
+                db.session, actor=None, now=utcnow(), registration_id=registration.id,
+                changes=form.changes(),
+            )
         flash("Your details are saved." if status == before else
               f"Your details are saved. Your registration is now: "
-              f"{current_app.jinja_env.globals['STATUS_LABELS'][status].lower()}.", "success")
+              f"{lifecycle.label(status).lower()}.", "success")
         return redirect(url_for("attendee.show_registration", token=token), code=303)
     page = _page("attendee/edit.html", token, registration, event, form=form)
     return (page, 400) if form.errors else page
@@ -98,8 +102,9 @@ def erase_registration(token: str) -> Response | str:
     registration, event = _registration(token)
     form = ConfirmForm()
     if form.validate_on_submit():
-        registrations.erase(db.session, registration.id, utcnow(), seating_options())
-        db.session.commit()
+        with writing():
+            registrations.erase(db.session, actor=None, now=utcnow(),
+                                registration_id=registration.id)
         flash("Your personal data has been erased. This link no longer works.", "success")
         return redirect(url_for("public.show_event", slug=event.slug), code=303)
     return _page("attendee/erase.html", token, registration, event, form=form)
@@ -111,8 +116,8 @@ def request_link() -> Response | tuple[str, int] | str:
     """Email the private link to an address if it is registered, saying the same either way."""
     form = LostLinkForm()
     if form.validate_on_submit():
-        registrations.send_links(db.session, form.email.data or "", utcnow())
-        db.session.commit()
+        with writing():
+            registrations.send_links(db.session, now=utcnow(), email=form.email.data or "")
         flash("If that address is registered for an upcoming roundtable, we have sent its "
               "private link to it. Please check your inbox (and spam folder).", "success")
         return redirect(url_for("attendee.request_link"), code=303)

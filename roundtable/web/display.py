@@ -8,16 +8,9 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from markupsafe import Markup, escape
 
-from roundtable.domain.models import Event, EventFormat, RegistrationStatus
+from roundtable.domain import events, lifecycle
+from roundtable.domain.models import Event, EventFormat
 from roundtable.domain.seniority import Seniority
-
-STATUS_LABELS = {
-    RegistrationStatus.CONFIRMED: "Confirmed: you have a seat",
-    RegistrationStatus.WAITLISTED: "On the waiting list",
-    RegistrationStatus.PENDING_REVIEW: "Awaiting an organizer's review",
-    RegistrationStatus.DECLINED: "Not accepted",
-    RegistrationStatus.CANCELLED: "Cancelled",
-}
 
 FORMAT_LABELS = {EventFormat.ONLINE: "Online", EventFormat.IN_PERSON: "In person"}
 
@@ -61,6 +54,9 @@ def register(app: Flask) -> None:
     app.add_template_filter(duration_minutes, "duration_minutes")
     app.add_template_filter(paragraphs, "paragraphs")
     app.add_template_filter(sentence, "sentence")
-    app.add_template_global(STATUS_LABELS, "STATUS_LABELS")
+    app.add_template_global(lifecycle, "lifecycle")
+    app.add_template_test(events.is_cancelled, "cancelled_event")
+    app.add_template_test(events.is_draft, "draft_event")
+    app.add_template_test(events.is_published, "published_event")
     app.add_template_global(FORMAT_LABELS, "FORMAT_LABELS")
     app.add_template_filter(lambda v: Seniority(v).label if v else "", "seniority_label")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, session, url_for
+from werkzeug.wrappers import Response
 
 from roundtable.domain import events, registrations, seating
 from roundtable.domain.models import Event, EventFormat, Registration, utcnow
 from roundtable.extensions import db, limiter
 from roundtable.notify import calendar
 from roundtable.web.forms import SignupForm
+from roundtable.web.transaction import writing
 
 bp = Blueprint("public", __name__)
 
@@ -53,14 +55,6 @@ def calendar_helpers() -> dict[str, object]:
 # --- Signing up --------------------------------------------------------------------------------
 
 
-def seating_options() -> seating.SeatingOptions:
-    """Return the seat-guard settings of the running app."""
-    return seating.SeatingOptions(
-        locking=current_app.config["SEATING_LOCKS"],
-        test_delay_ms=current_app.config["SEATING_TEST_DELAY_MS"],
-    )
-
-
 @bp.post("/events/<slug>/register")
 @limiter.limit("20 per minute")
 def submit_signup(slug: str) -> Response | tuple[str, int]:
@@ -71,16 +65,13 @@ def submit_signup(slug: str) -> Response | tuple[str, int]:
         return render_template(
             "public/event.html", **events.page_context(db.session, event, utcnow()), form=form
         ), 400
-    result = registrations.register(
-        db.session,
-        slug,
-        form.applicant(),
-        utcnow(),
-        secret_key=current_app.config["SECRET_KEY"],
-        options=seating_options(),
-    )
-    db.session.commit()
-    session["signup"] = {"id": result.registration.id, "duplicate": result.duplicate}
+    with writing():
+        admission = registrations.admit(
+            db.session, actor=None, now=utcnow(), slug=slug, applicant=form.applicant(),
+            secret_key=current_app.config["SECRET_KEY"],
+        )
+        outcome = {"id": admission.registration.id, "duplicate": admission.duplicate}
+    session["signup"] = outcome
     return redirect(url_for("public.show_outcome", slug=slug), code=303)
 
 

@@ -113,13 +113,14 @@ def test_works_without_javascript_and_fits_a_phone(server, browser, make_event) 
 
 def test_organizer_signs_in_and_approves_a_borderline_signup(server, page, make_event,
                                                              sign_up) -> None:
-    from roundtable.domain import console
+    from roundtable.domain import accounts
 
     event = make_event(title="Platform Leaders")
     pending = sign_up(event, job_title="Associate Director, Data", seniority="director")
     assert pending.status == RegistrationStatus.PENDING_REVIEW
-    console.create_organizer(db.session, "host@example.org", "correct horse battery",
-                             datetime.now(UTC), name="Host")
+    accounts.create_organizer(db.session, actor=None, now=datetime.now(UTC),
+                              email="host@example.org", password="correct horse battery",
+                              name="Host")
     db.session.commit()
     page.goto(f"{server}/organizer/review")
     expect(page.get_by_role("heading", name="Organizer sign-in")).to_be_visible()

@@ -1,0 +1,176 @@
+"""A registration's life: its states, the moves allowed between them, what each state permits.
+
+This module is the one place that answers "may this person cancel?", "does this hold a seat?",
+"what do we call this state?" and "which calendar message does this change send?". Pages, mail
+templates, calendar files and the domain's own operations ask it; nothing compares status
+strings.
+
+    (new) ──admit──▶ confirmed | waitlisted | pending_review | declined
+    pending_review ──approve──▶ confirmed | waitlisted      ──decline──▶ declined
+    waitlisted ──promote──▶ confirmed
+    confirmed | waitlisted | pending_review ──cancel──▶ cancelled
+    confirmed | waitlisted | pending_review | declined ──edit (title or level)──▶ pending_review
+                                                                          | declined
+    cancelled | declined ──admit again (sign up again, add by hand)──▶ any state admit gives
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from roundtable.domain.models import Event, EventStatus, Registration, RegistrationStatus
+
+S = RegistrationStatus
+
+# Every state a registration may move to from another (None: the registration is new).
+TRANSITIONS: dict[S | None, frozenset[S]] = {
+    None: frozenset({S.CONFIRMED, S.WAITLISTED, S.PENDING_REVIEW, S.DECLINED}),
+    S.PENDING_REVIEW: frozenset({S.CONFIRMED, S.WAITLISTED, S.DECLINED, S.CANCELLED}),
+    S.WAITLISTED: frozenset({S.CONFIRMED, S.PENDING_REVIEW, S.DECLINED, S.CANCELLED}),
+    S.CONFIRMED: frozenset({S.PENDING_REVIEW, S.DECLINED, S.CANCELLED}),
+    S.DECLINED: frozenset({S.CONFIRMED, S.WAITLISTED, S.PENDING_REVIEW}),
+    S.CANCELLED: frozenset({S.CONFIRMED, S.WAITLISTED, S.PENDING_REVIEW, S.DECLINED}),
+}
+
+# What the person reads about their own registration.
+LABELS = {
+    S.CONFIRMED: "Confirmed: you have a seat",
+    S.WAITLISTED: "On the waiting list",
+    S.PENDING_REVIEW: "Awaiting an organizer's review",
+    S.DECLINED: "Not accepted",
+    S.CANCELLED: "Cancelled",
+}
+
+# What an organizer's lists call each state, and the colour of its badge.
+SHORT_LABELS = {
+    S.CONFIRMED: "Confirmed",
+    S.WAITLISTED: "Waiting list",
+    S.PENDING_REVIEW: "To review",
+    S.DECLINED: "Declined",
+    S.CANCELLED: "Cancelled",
+}
+TONES = {
+    S.CONFIRMED: "success",
+    S.WAITLISTED: "warning",
+    S.PENDING_REVIEW: "info",
+    S.DECLINED: "secondary",
+    S.CANCELLED: "secondary",
+}
+
+# States in which the person is still in the running for a seat (or has one).
+ACTIVE = (S.CONFIRMED, S.WAITLISTED, S.PENDING_REVIEW)
+# States whose holder has the event in their calendar: an invitation or a tentative hold.
+IN_CALENDAR = (S.CONFIRMED, S.PENDING_REVIEW)
+# The calendar entry each state holds: an invitation with a seat, a tentative hold in review.
+_CALENDAR_ENTRY = {S.CONFIRMED: "REQUEST", S.PENDING_REVIEW: "PUBLISH"}
+
+
+def allowed(before: S | None, after: S) -> bool:
+    """Return True when a registration may move from ``before`` (None: new) to ``after``."""
+    return after in TRANSITIONS[before]
+
+
+def label(status: S) -> str:
+    """Return the state as the person reads it, e.g. 'On the waiting list'."""
+    return LABELS[status]
+
+
+def short_label(status: S) -> str:
+    """Return the state as an organizer's list names it, e.g. 'To review'."""
+    return SHORT_LABELS[status]
+
+
+def tone(status: S) -> str:
+    """Return the colour (a Bootstrap tone) that shows the state."""
+    return TONES[status]
+
+
+def holds_seat(registration: Registration) -> bool:
+    """Return True when the registration has a seat."""
+    return registration.status == S.CONFIRMED
+
+
+def is_waiting(registration: Registration) -> bool:
+    """Return True when the registration is on the waiting list."""
+    return registration.status == S.WAITLISTED
+
+
+def in_review(registration: Registration) -> bool:
+    """Return True when the registration awaits an organizer's decision."""
+    return registration.status == S.PENDING_REVIEW
+
+
+def is_active(registration: Registration) -> bool:
+    """Return True while the person has a seat, waits for one, or awaits review."""
+    return registration.status in ACTIVE
+
+
+def is_declined(registration: Registration) -> bool:
+    """Return True when the request was not accepted."""
+    return registration.status == S.DECLINED
+
+
+def is_cancelled(registration: Registration) -> bool:
+    """Return True when the registration was cancelled (by the person or an organizer)."""
+    return registration.status == S.CANCELLED
+
+
+def in_calendar(status: S) -> bool:
+    """Return True when a holder of ``status`` has the event in their calendar."""
+    return status in IN_CALENDAR
+
+
+def can_cancel(registration: Registration) -> bool:
+    """Return True when the registration can still be cancelled (it is active)."""
+    return is_active(registration)
+
+
+def can_edit(registration: Registration) -> bool:
+    """Return True when the person may change their details (not once cancelled)."""
+    return registration.status != S.CANCELLED
+
+
+def can_approve(registration: Registration) -> bool:
+    """Return True when an organizer may approve or decline the registration."""
+    return in_review(registration)
+
+
+def can_move_up(registration: Registration) -> bool:
+    """Return True when an organizer may move the registration up the waiting list."""
+    return is_waiting(registration)
+
+
+def can_check_in(registration: Registration) -> bool:
+    """Return True when the person may be checked in at the door (they have a seat)."""
+    return holds_seat(registration)
+
+
+def can_take_up_again(registration: Registration) -> bool:
+    """Return True when a new signup or an organizer may take this registration up anew."""
+    return registration.status in (S.CANCELLED, S.DECLINED)
+
+
+def can_sign_up_again(registration: Registration, event: Event, now: datetime) -> bool:
+    """Return True when the person cancelled and the event still takes registrations."""
+    return (
+        is_cancelled(registration)
+        and event.status == EventStatus.PUBLISHED
+        and now < event.starts_at
+    )
+
+
+def calendar_method(before: S | None, after: S | None, *, refresh: bool = False) -> str | None:
+    """Return the calendar message a change from ``before`` to ``after`` sends, or None.
+
+    ``None`` as ``before`` is a new registration; ``None`` as ``after`` is an event that is
+    cancelled (it leaves every calendar). A state that holds the event in the calendar sends its
+    entry when it is entered (an invitation, REQUEST, for a seat; a tentative hold, PUBLISH, for
+    a review), or again with ``refresh`` when the event itself changed; leaving such a state for
+    one that holds nothing withdraws it (CANCEL). A REQUEST only ever goes to a seat holder.
+    """
+    entry = _CALENDAR_ENTRY.get(after) if after is not None else None
+    if entry is not None and (before != after or refresh):
+        return entry
+    if entry is None and before in IN_CALENDAR:
+        return "CANCEL"
+    return None

@@ -1,0 +1,61 @@
+"""Signing organizers in and out."""
+
+from __future__ import annotations
+
+from flask import (
+    Response,
+    flash,
+    redirect,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+
+from roundtable.domain import accounts
+from roundtable.domain.models import (
+    utcnow,
+)
+from roundtable.extensions import db, limiter
+from roundtable.web.forms import ActionForm, LoginForm
+from roundtable.web.organizer.base import bp, page, safe_next
+from roundtable.web.transaction import writing
+
+LOGIN_FAILED = "That email and password do not match an organizer account."
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per 15 minutes", methods=["POST"], deduct_when=lambda r: r.status_code != 303)
+def log_in() -> Response | tuple[str, int]:
+    """Sign an organizer in; a wrong password and an unknown email get the same answer."""
+    target = safe_next(request.values.get("next"))
+    if current_user.is_authenticated:
+        return redirect(target or url_for("organizer.list_events"))
+    form = LoginForm(next=target or "")
+    if form.validate_on_submit():
+        checked = accounts.check_password(
+            db.session, form.email.data or "", form.password.data or ""
+        )
+        organizer = None
+        if checked is not None:
+            with writing():
+                organizer = accounts.sign_in(db.session, actor=checked, now=utcnow())
+        if organizer is not None:
+            session.clear()  # a fresh session at the change of privilege
+            login_user(organizer)
+            flash("You are signed in.", "success")
+            return redirect(safe_next(form.next.data) or url_for("organizer.list_events"), 303)
+        form.form_errors.append(LOGIN_FAILED)
+    return page("organizer/login.html", form)
+
+
+@bp.post("/logout")
+def log_out() -> Response:
+    """Sign out and go back to the login page."""
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("organizer.list_events"), code=303)
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "success")
+    return redirect(url_for("organizer.log_in"), code=303)

@@ -1,0 +1,59 @@
+"""The review queue: approve or decline borderline signups."""
+
+from __future__ import annotations
+
+from flask import (
+    Response,
+    render_template,
+    url_for,
+)
+
+from roundtable.domain import registrations, reports
+from roundtable.domain.models import (
+    Registration,
+    RegistrationStatus,
+    utcnow,
+)
+from roundtable.extensions import db
+from roundtable.web.forms import NoteForm
+from roundtable.web.organizer.base import act, bp, organizer_id
+
+
+@bp.get("/review")
+def list_reviews() -> str:
+    """Show every signup awaiting review, with the engine's reasons and one-click decisions."""
+    return render_template(
+        "organizer/review.html",
+        items=reports.review_queue(db.session, utcnow()),
+        form=NoteForm(return_to=url_for("organizer.list_reviews")),
+    )
+
+
+@bp.post("/registrations/<int:registration_id>/approve")
+def approve_registration(registration_id: int) -> Response:
+    """Approve a signup: a seat if one is free, else the waiting list."""
+    form = NoteForm()
+
+    def approve() -> str:
+        status = registrations.approve(db.session, actor=organizer_id(), now=utcnow(),
+                                       registration_id=registration_id, note=form.note.data or "")
+        if status == RegistrationStatus.CONFIRMED:
+            return "Approved: they have a seat and will get the invitation."
+        registration = db.session.get(Registration, registration_id)
+        reason = registration.status_reason if registration else None
+        return "Approved: they are on the waiting list. " + (reason or "The room is full.")
+
+    return act(approve, form, url_for("organizer.list_reviews"))
+
+
+@bp.post("/registrations/<int:registration_id>/decline")
+def decline_registration(registration_id: int) -> Response:
+    """Decline a signup, with an optional note in the email."""
+    form = NoteForm()
+
+    def decline() -> str:
+        registrations.decline(db.session, actor=organizer_id(), now=utcnow(),
+                              registration_id=registration_id, note=form.note.data or "")
+        return "Declined: they will be told by email."
+
+    return act(decline, form, url_for("organizer.list_reviews"))

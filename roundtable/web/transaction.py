@@ -1,0 +1,42 @@
+"""The web layer's one transaction boundary: views change things only inside ``writing()``.
+
+``writing()`` opens the write transaction (BEGIN IMMEDIATE on SQLite, a lock timeout on
+PostgreSQL), commits when the block ends, and rolls back on a DomainError or any other
+exception, which then goes on to its handler: a DomainError becomes a message, a lock that was
+not granted in time a "busy, try again" page (503 with Retry-After). No view calls commit().
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
+
+from flask import current_app
+
+from roundtable import database
+from roundtable.extensions import db
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Run the block in one write transaction: commit at its end, roll back on any error."""
+    with database.write_transaction(
+        db.session, lock_timeout_ms=current_app.config["LOCK_TIMEOUT_MS"]
+    ):
+        yield
+
+
+def transactional(view: Callable[P, R]) -> Callable[P, R]:
+    """Run the whole view in ``writing()``: its changes commit once it has returned."""
+
+    @functools.wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with writing():
+            return view(*args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,75 @@
+"""Test-only patches of the seat lock, applied from the tests, never from production code.
+
+The concurrency tests' control runs must oversell: that proves the checks can fail. They take
+the lock away (no BEGIN IMMEDIATE on SQLite, where every statement then commits on its own; no
+``FOR UPDATE`` on PostgreSQL) and widen the race with a pause between counting the seats and
+writing. The guarded runs may widen the race too, with the lock in place.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event as sa_event
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from roundtable import create_app as _create_app
+from roundtable import database
+from roundtable.domain import seating
+from roundtable.domain.errors import NotFound
+from roundtable.domain.models import Event
+from roundtable.extensions import db
+
+
+def create_app(*, locks: bool = True, delay_ms: int = 0, **config: Any) -> Flask:
+    """Build the app (settings from ROUNDTABLE_* and ``config``), then apply the patches.
+
+    Gunicorn calls it in each worker: ``'seat_patches:create_app(locks=False, delay_ms=60)'``.
+    """
+    app = _create_app(config or None)
+    apply(app, locks=locks, delay_ms=delay_ms)
+    return app
+
+
+def apply(app: Flask, *, locks: bool, delay_ms: int) -> None:
+    """Widen the race by ``delay_ms``; without ``locks``, take the seat lock away."""
+    if delay_ms and not getattr(seating.confirmed_counts, "widened", False):
+        seating.confirmed_counts = _slowed(seating.confirmed_counts, delay_ms / 1000)
+    if locks:
+        return
+    seating.lock_event = _unlocked_event
+    database.begin_write = _no_write_lock
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite" and sa_event.contains(
+            db.engine, "begin", database.begin_sqlite
+        ):
+            sa_event.remove(db.engine, "begin", database.begin_sqlite)
+
+
+def _slowed(counts: Any, pause: float) -> Any:
+    @functools.wraps(counts)
+    def slowed(*args: Any, **kwargs: Any) -> Any:
+        result = counts(*args, **kwargs)
+        time.sleep(pause)  # between the seat check and the write
+        return result
+
+    slowed.widened = True  # type: ignore[attr-defined]
+    return slowed
+
+
+def _unlocked_event(
+    session: Session, *, event_id: int | None = None, slug: str | None = None
+) -> Event:
+    where = Event.id == event_id if event_id is not None else Event.slug == slug
+    found = session.scalar(select(Event).where(where).execution_options(populate_existing=True))
+    if found is None:
+        raise NotFound("There is no roundtable at this address.")
+    return found
+
+
+def _no_write_lock(session: Any) -> None:
+    return None

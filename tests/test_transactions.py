@@ -1,0 +1,158 @@
+"""The one transaction boundary: commit on success, roll back on any error, 503 when busy."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import column, create_engine, func, insert, select, table, text
+
+from roundtable import database
+from roundtable.domain import lifecycle
+from roundtable.domain.errors import DomainError
+from roundtable.domain.models import Registration, RegistrationStatus
+from roundtable.extensions import db
+from roundtable.web.transaction import writing
+
+from conftest import SIGNUP_FORM
+
+S = RegistrationStatus
+
+
+def _count() -> int:
+    db.session.rollback()
+    return db.session.scalar(select(func.count()).select_from(Registration)) or 0
+
+
+def test_writing_commits_at_the_end_of_the_block(app, make_event, make_registration) -> None:
+    registration = make_registration(make_event(), status=S.WAITLISTED, queue_position=1)
+    with writing():
+        db.session.get(Registration, registration.id).name = "Changed"
+    db.session.rollback()  # only what was committed survives this
+    assert db.session.get(Registration, registration.id).name == "Changed"
+
+
+@pytest.mark.parametrize("error", [DomainError("refused"), RuntimeError("bug")])
+def test_writing_rolls_back_on_any_error(app, make_event, make_registration, error) -> None:
+    registration = make_registration(make_event(), name="Before")
+    with pytest.raises(type(error)):
+        with writing():
+            db.session.get(Registration, registration.id).name = "After"
+            db.session.flush()
+            raise error
+    assert db.session.get(Registration, registration.id).name == "Before"
+
+
+def test_begin_write_contract_on_sqlite(tmp_path) -> None:
+    """A reader is begun again as a writer; a transaction that already wrote is refused."""
+    from sqlalchemy.orm import Session
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'contract.sqlite'}")
+    database.configure_sqlite(engine, 1000)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (n INTEGER)")
+    with Session(engine) as session:
+        session.execute(text("SELECT count(*) FROM t"))  # a deferred reader's transaction
+        database.begin_write(session)  # ended and begun again, holding the write lock
+        assert session.connection().get_execution_options()[database.IMMEDIATE]
+        database.begin_write(session)  # again: nothing changes
+        session.rollback()
+        session.execute(insert(table("t", column("n"))).values(n=1))
+        with pytest.raises(RuntimeError, match="must start with begin_write"):
+            database.begin_write(session)
+        session.rollback()
+    engine.dispose()
+
+
+def _hold_the_event_lock(url: str, event_id: int, held: threading.Event,
+                         release: threading.Event) -> None:
+    """In another connection, hold what a seat change needs until ``release`` is set."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.execute(text("SELECT id FROM event WHERE id = :id FOR UPDATE"), {"id": event_id})
+        held.set()
+        release.wait(30)
+        conn.rollback()
+    engine.dispose()
+
+
+def test_a_lock_not_granted_in_time_is_a_busy_page_and_changes_nothing(
+    make_app, database_url, make_event
+) -> None:
+    app = make_app(SQLITE_BUSY_TIMEOUT_MS=200, LOCK_TIMEOUT_MS=200)
+    with app.app_context():
+        event = make_event()
+        event_id, slug = event.id, event.slug
+        before = _count()
+        held, release = threading.Event(), threading.Event()
+        holder = threading.Thread(target=_hold_the_event_lock,
+                                  args=(database_url, event_id, held, release))
+        holder.start()
+        try:
+            assert held.wait(10)
+            response = app.test_client().post(f"/events/{slug}/register", data=SIGNUP_FORM)
+        finally:
+            release.set()
+            holder.join()
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] == "5"
+        assert "nothing was saved" in response.get_data(as_text=True)
+        assert _count() == before
+        # Once the lock is free again, the same signup goes through.
+        again = app.test_client().post(f"/events/{slug}/register", data=SIGNUP_FORM)
+        assert again.status_code == 303
+        assert _count() == before + 1
+
+
+def test_is_lock_timeout_tells_a_timeout_from_other_errors() -> None:
+    from sqlalchemy.exc import OperationalError
+
+    class Orig(Exception):
+        sqlstate = "55P03"
+
+    assert database.is_lock_timeout(OperationalError("x", {}, Orig()))
+    assert database.is_lock_timeout(OperationalError("x", {}, Exception("database is locked")))
+    assert not database.is_lock_timeout(OperationalError("x", {}, Exception("disk I/O error")))
+    assert not database.is_lock_timeout(ValueError("database is locked"))
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "refresh", "method"),
+    [
+        (None, S.CONFIRMED, False, "REQUEST"),
+        (None, S.PENDING_REVIEW, False, "PUBLISH"),
+        (None, S.WAITLISTED, False, None),
+        (None, S.DECLINED, False, None),
+        (S.PENDING_REVIEW, S.CONFIRMED, False, "REQUEST"),
+        (S.PENDING_REVIEW, S.WAITLISTED, False, "CANCEL"),
+        (S.PENDING_REVIEW, S.DECLINED, False, "CANCEL"),
+        (S.WAITLISTED, S.CONFIRMED, False, "REQUEST"),
+        (S.CONFIRMED, S.CANCELLED, False, "CANCEL"),
+        (S.WAITLISTED, S.CANCELLED, False, None),
+        (S.CONFIRMED, S.PENDING_REVIEW, False, "PUBLISH"),
+        (S.WAITLISTED, S.DECLINED, False, None),
+        (S.CANCELLED, S.CONFIRMED, False, "REQUEST"),
+        (S.CONFIRMED, S.CONFIRMED, True, "REQUEST"),
+        (S.PENDING_REVIEW, S.PENDING_REVIEW, True, "PUBLISH"),
+        (S.CONFIRMED, S.CONFIRMED, False, None),
+        (S.CONFIRMED, None, False, "CANCEL"),
+        (S.PENDING_REVIEW, None, False, "CANCEL"),
+        (S.WAITLISTED, None, False, None),
+    ],
+)
+def test_one_function_says_which_calendar_message_a_change_sends(
+    before, after, refresh, method
+) -> None:
+    assert lifecycle.calendar_method(before, after, refresh=refresh) == method
+
+
+def test_every_transition_the_calendar_table_knows_is_allowed() -> None:
+    for before, targets in lifecycle.TRANSITIONS.items():
+        for after in targets:
+            assert lifecycle.allowed(before, after)
+    assert not lifecycle.allowed(S.CONFIRMED, S.WAITLISTED)  # a seat is never queued again
+    assert not lifecycle.allowed(None, S.CANCELLED)
+    assert set(lifecycle.LABELS) == set(lifecycle.SHORT_LABELS) == set(lifecycle.TONES) == set(S)

@@ -1,4 +1,9 @@
-"""Fixtures: an app on SQLite or PostgreSQL (ROUNDTABLE_TEST_DATABASE), clients, factories."""
+"""Fixtures: an app on SQLite or PostgreSQL (ROUNDTABLE_TEST_DATABASE), clients, factories.
+
+Tests that use no database (they request no ``database_url``) run in the SQLite pass only: the
+PostgreSQL pass deselects them, since they would only repeat themselves. Passwords are hashed
+with a cheap argon2id in tests; test_organizer_access proves the production parameters.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from argon2 import PasswordHasher
+from flask import Flask, current_app, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from sqlalchemy import text
 
 from roundtable import create_app
-from roundtable.domain import tokens
+from roundtable.domain import accounts, tokens
 from roundtable.domain.models import (
     ApprovalMode,
     Event,
@@ -40,6 +46,48 @@ SECRET = "test-secret-key-not-for-production"
 
 def pytest_report_header() -> str:
     return f"roundtable database: {DATABASE}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In the PostgreSQL pass, leave out tests that use no database (the SQLite pass ran them)."""
+    if DATABASE != "postgresql":
+        return
+    kept, dropped = [], []
+    for item in items:
+        uses_database = "database_template" in getattr(item, "fixturenames", ())
+        (kept if uses_database else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hash and check passwords cheaply in this process (production cost is slow on purpose)."""
+    monkeypatch.setattr(accounts, "hasher", CHEAP_HASHER)
+
+
+class FreshContextClient(FlaskClient):
+    """A test client whose every request runs in an app context of its own, as in production.
+
+    The tests hold an app context for their own queries; without this, requests would share it,
+    and with it ``g`` (Flask-Login's user, Flask-WTF's token) and the database session.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        self._settle_test_session()  # what the test stored is there for the request to see
+        try:
+            with self.application.app_context():
+                return super().open(*args, **kwargs)
+        finally:
+            self._settle_test_session()  # and the test's next read sees what the request did
+
+    def _settle_test_session(self) -> None:
+        if has_app_context() and current_app._get_current_object() is self.application:
+            db.session.commit()
 
 
 @pytest.fixture(autouse=True)
@@ -108,6 +156,7 @@ def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
 
     def build(**overrides: Any) -> Flask:
         app = create_app(base_config(database_url, **overrides))
+        app.test_client_class = FreshContextClient
         apps.append(app)
         return app
 
@@ -272,3 +321,31 @@ def sign_up(client: FlaskClient) -> Callable[..., Registration]:
         ).first()
 
     return post
+
+
+# --- Organizers ------------------------------------------------------------------------------
+
+ORGANIZER_EMAIL = "olive@organizers.example"
+ORGANIZER_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def organizer(app: Flask) -> Any:
+    """Store an organizer account whose password is ORGANIZER_PASSWORD."""
+    from roundtable.domain.models import Organizer
+
+    account = Organizer(email=ORGANIZER_EMAIL, name="Olive Organizer",
+                        password_hash=CHEAP_HASHER.hash(ORGANIZER_PASSWORD), created_at=NOW)
+    db.session.add(account)
+    db.session.commit()
+    return account
+
+
+@pytest.fixture
+def console_client(client: FlaskClient, organizer: Any) -> FlaskClient:
+    """Return the test client signed in through the real login form."""
+    response = client.post(
+        "/organizer/login", data={"email": ORGANIZER_EMAIL, "password": ORGANIZER_PASSWORD}
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)[-1500:]
+    return client

@@ -22,13 +22,8 @@ from roundtable.domain.models import (
 )
 from roundtable.extensions import db
 
-import organizer_support as support
 from conftest import NOW
 from organizer_support import EMAIL, PASSWORD, audit_rows, page, text
-
-organizer = support.organizer
-console_client = support.console_client
-fresh_login_per_request = support.fresh_login_per_request
 
 S = RegistrationStatus
 
@@ -199,7 +194,15 @@ def test_unknown_email_costs_a_password_check_too(app, organizer, monkeypatch) -
     assert accounts.check_password(db.session, EMAIL, PASSWORD).organizer_id == organizer.id
 
 
-def test_passwords_are_stored_as_argon2id_with_default_parameters(app) -> None:
+def test_production_hashes_passwords_with_argon2id_at_owasp_cost() -> None:
+    hasher = accounts.PRODUCTION_HASHER
+    assert (hasher.type.name, hasher.time_cost, hasher.memory_cost, hasher.parallelism) == (
+        "ID", 3, 65536, 4
+    )
+
+
+def test_passwords_are_stored_as_argon2id_with_default_parameters(app, monkeypatch) -> None:
+    monkeypatch.setattr(accounts, "hasher", accounts.PRODUCTION_HASHER)
     account = accounts.create_organizer(db.session, actor=None, now=NOW, email="New@Example.org",
                                         password="a long enough one")
     db.session.commit()
@@ -258,7 +261,6 @@ def test_signed_in_organizer_visiting_login_goes_to_the_console(console_client) 
 
 def test_failed_logins_are_rate_limited(make_app, organizer) -> None:
     limited = make_app(RATELIMIT_ENABLED=True)
-    support.fresh_globals_per_request(limited)
     with limited.app_context():
         client = limited.test_client()
         for _ in range(10):
@@ -271,7 +273,6 @@ def test_failed_logins_are_rate_limited(make_app, organizer) -> None:
 
 def test_successful_logins_do_not_use_up_the_limit(make_app, organizer) -> None:
     limited = make_app(RATELIMIT_ENABLED=True)
-    support.fresh_globals_per_request(limited)
     with limited.app_context():
         client = limited.test_client()
         for _ in range(11):
@@ -366,7 +367,8 @@ def test_event_list_shows_drafts_and_counts(console_client, make_event, make_reg
     assert past.id
 
 
-def test_an_outdated_hash_is_upgraded_at_login(client, organizer) -> None:
+def test_an_outdated_hash_is_upgraded_at_login(client, organizer, monkeypatch) -> None:
+    monkeypatch.setattr(accounts, "hasher", accounts.PRODUCTION_HASHER)
     weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
     organizer.password_hash = weak
     db.session.commit()
@@ -392,7 +394,6 @@ def test_console_forms_need_the_token_from_their_page(
     event = make_event()
     guest = make_registration(event, name="Guest With Seat")
     protected = make_app(WTF_CSRF_ENABLED=True)
-    support.fresh_globals_per_request(protected)
     with protected.app_context():
         client = protected.test_client()
         credentials = {"email": EMAIL, "password": PASSWORD}

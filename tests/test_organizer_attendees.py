@@ -15,12 +15,7 @@ from roundtable.domain.models import EventStatus, OutboxMessage, Registration, R
 from roundtable.domain.seniority import Seniority
 from roundtable.extensions import db
 
-import organizer_support as support
 from organizer_support import audit_rows, outbox_rows, page, text
-
-organizer = support.organizer
-console_client = support.console_client
-fresh_login_per_request = support.fresh_login_per_request
 
 S = RegistrationStatus
 

@@ -12,13 +12,8 @@ from roundtable.domain.seniority import Seniority
 from roundtable.extensions import db
 from roundtable.web import charts
 
-import organizer_support as support
 from conftest import NOW
 from organizer_support import audit_rows, page, text
-
-organizer = support.organizer
-console_client = support.console_client
-fresh_login_per_request = support.fresh_login_per_request
 
 S = RegistrationStatus
 SVG = "{http://www.w3.org/2000/svg}"

@@ -19,12 +19,7 @@ from roundtable.domain.models import (
 )
 from roundtable.extensions import db
 
-import organizer_support as support
 from organizer_support import audit_rows, outbox_rows, page, text
-
-organizer = support.organizer
-console_client = support.console_client
-fresh_login_per_request = support.fresh_login_per_request
 
 S = RegistrationStatus
 

@@ -8,12 +8,7 @@ from roundtable.domain.models import OutboxMessage, OutboxStatus, utcnow
 from roundtable.extensions import db
 from roundtable.notify import compose, outbox, transports
 
-import organizer_support as support
 from organizer_support import audit_rows, page
-
-organizer = support.organizer
-console_client = support.console_client
-fresh_login_per_request = support.fresh_login_per_request
 
 
 def deliver(smtp) -> dict[str, int]:

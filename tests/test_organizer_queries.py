@@ -7,12 +7,7 @@ import pytest
 from roundtable.domain.models import AuditEntry, OutboxMessage, RegistrationStatus
 from roundtable.extensions import db
 
-import organizer_support as support
 from conftest import NOW
-
-organizer = support.organizer
-console_client = support.console_client
-fresh_login_per_request = support.fresh_login_per_request
 
 S = RegistrationStatus
 PAGES = [

@@ -12,13 +12,8 @@ from roundtable.domain.models import EventStatus, OutboxMessage, Registration, R
 from roundtable.extensions import db
 from roundtable.notify import compose
 
-import organizer_support as support
 from conftest import NOW
 from organizer_support import audit_rows, outbox_rows, page, text
-
-organizer = support.organizer
-console_client = support.console_client
-fresh_login_per_request = support.fresh_login_per_request
 
 S = RegistrationStatus
 BORDERLINE = {"job_title": "Associate Director, Data", "seniority": "director"}

@@ -3,7 +3,7 @@
 This package implements the organizers' policy (``docs/eligibility-policy.md``) and is pure:
 standard library plus :mod:`roundtable.domain.seniority`, no Flask, no I/O. ``assess`` never raises.
 Step 0 lives in ``normalise``, step 1 in ``rules`` (one role) and ``roles`` (a whole title), step 2
-in ``policy``.
+in ``policy``; the word lists they read with are data in ``vocabulary``.
 
 Step 0, reading the title: HTML entities and tags, mojibake (``DirectorÂ``), NFKC, casing, accents,
 emoji and control characters are undone; gender suffixes (``(m/w/d)``, ``H/F``, ``Director/a``),

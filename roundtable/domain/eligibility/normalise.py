@@ -12,6 +12,20 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from roundtable.domain.eligibility.vocabulary import (
+    ABBREVIATIONS,
+    ACCENTED,
+    ACRONYMS,
+    CXO,
+    EMPLOYER_WORDS,
+    INTERIM_WORDS,
+    JOB_AD_PHRASES,
+    PLACEHOLDERS,
+    SMALL_WORDS,
+    any_of,
+    entries,
+)
+
 MAX_TITLE_CHARS = 300
 MAX_RAW_CHARS = 2000
 
@@ -95,20 +109,10 @@ def _subs(*pairs: tuple[str, _Repl]) -> list[tuple[re.Pattern[str], _Repl]]:
     return [(re.compile(p), r) for p, r in pairs]
 
 
-CXO = (
-    "ceo|cfo|coo|cto|cio|ciso|cso|cpo|cdo|cao|caio|cmo|cro|cco|chro|cpto|clo|cxo|cbo|cno|cdao|"
-    "cmio|csco|cgo|cko|cvo|cbdo|cino|cdio|ctpo|cuo|cqo|cito|cpro|ccso|cfoo|chco|csmo|caso|ceto"
-)
-_LEADERS = rf"(?:{CXO}|founders?|co-?founders?|president|chairman|chairwoman|chair|director|vp|md)"
+_CXO = "|".join(CXO)
+_JOB_AD = "|".join(rf"\b{phrase}\b" for phrase in entries(JOB_AD_PHRASES))
+_LEADERS = rf"(?:{_CXO}|founders?|co-?founders?|president|chairman|chairwoman|chair|director|vp|md)"
 
-PLACEHOLDERS = frozenset({
-    "", "na", "n a", "none", "null", "nil", "nan", "undefined", "unknown", "tbd", "tba", "tbc",
-    "test", "testing", "x", "xx", "xxx", "xxxx", "asdf", "title", "job title", "your title",
-    "my title", "position", "role", "no", "nothing", "nope", "idk", "dunno", "n", "a", "aa",
-    "abc", "foo", "bar", "foobar", "lorem ipsum", "object object", "none of your business",
-    "other", "misc", "various", "see above", "see resume", "see cv", "same", "etc", "ok",
-    "not applicable", "prefer not to say", "rather not say", "private", "confidential",
-})
 SQL_RX = re.compile(
     r"\b(?:select|insert|update|delete|drop|union|alter|truncate|create)\b[^|]{0,80}"
     r"\b(?:from|into|table|set|where|select|database|all)\b"
@@ -142,26 +146,17 @@ _PRE = _subs(
     ),
     (r"#\s*[a-z]{0,4}-?\d[\w-]*|\b[a-z]{0,4}[-_]?\d{3,}[\w-]*", " "),
     (r"[$€£]\s*\d[\d,.]*\s*k?\+?|\b\d[\d,.]*\s*k\b\+?", " "),
-    (
-        r"\b(?:(?:sign(?:ing)?[- ]?on|signing|joining|retention|relocation|annual|performance)\s+)?"
-        r"bonus(?:es)?\b|\bfull[- ]?time\b|\bpart[- ]?time\b|\bfte\b|\bremote(?:ly)?\b|\bhybrid\b"
-        r"|\bon[- ]?site\b|\bwork from home\b|\bwfh\b|\bhome ?office\b|\bimmediate start\b"
-        r"|\b(?:urgent(?:ly)?|now|we'?re)?\s*hiring(?: now)?\b(?! manager)|\bapply (?:now|today)\b"
-        r"|\bcompetitive salary\b|\bper (?:hour|year|annum)\b|\b(?:un)?befristet\b|\bvollzeit\b"
-        r"|\bteilzeit\b|\bcdi\b|\bcdd\b|\btemps (?:plein|partiel)\b|\bteletravail\b"
-        r"|\btiempo (?:completo|parcial)\b|\bjornada completa\b|\bremoto\b",
-        " ",
-    ),
+    (_JOB_AD, " "),
     # Possessive leaders and CxO teams are not roles: "CEO's Assistant", "CTO Office".
     (rf"\b{_LEADERS}'s?(?=\s|$)|\b{_LEADERS}s'", " qqadj "),
     (r"\bfounders?\s+(?=associate|office|team|program)", " qqadj "),
     (
-        rf"\boffice of (?:the )?(?:{CXO}|founders?|president|chairman|chair|ceo|"
+        rf"\boffice of (?:the )?(?:{_CXO}|founders?|president|chairman|chair|ceo|"
         rf"director general|managing director)\b",
         " qqadj ",
     ),
     (
-        rf"\b(?:{CXO}|founders?|president|chairman)\s+(?:office|team|org|organi[sz]ation|staff|"
+        rf"\b(?:{_CXO}|founders?|president|chairman)\s+(?:office|team|org|organi[sz]ation|staff|"
         r"group|unit|department|dept|club|award|circle|list|council)\b",
         " qqadj ",
     ),
@@ -171,18 +166,7 @@ _PRE = _subs(
     (r"\b([dl])'(?=[a-z])", r"\1e "),
 )
 
-_ABBREVIATIONS = {
-    "sr": "senior", "snr": "senior", "jr": "junior", "jnr": "junior", "dir": "director",
-    "dirs": "directors", "mgr": "manager", "mngr": "manager", "mgmt": "management",
-    "mgt": "management", "exec": "executive", "execs": "executives", "asst": "assistant",
-    "ass't": "assistant", "assoc": "associate", "hd": "head", "pres": "president",
-    "chmn": "chairman", "svp": "senior vp", "evp": "executive vp", "gvp": "group vp",
-    "cvp": "corporate vp", "rvp": "regional vp", "dvp": "divisional vp", "gm": "general manager",
-    "agm": "assistant general manager", "dgm": "deputy general manager", "ops": "operations",
-    "swe": "software engineer", "sde": "software engineer", "engr": "engineer", "mng": "managing",
-    "ea": "executive assistant", "tpm": "technical program manager",
-}
-_ABBREV_RX = re.compile(r"\b(" + "|".join(re.escape(k) for k in _ABBREVIATIONS) + r")\b\.?")
+_ABBREV_RX = re.compile(r"\b(" + "|".join(re.escape(k) for k in ABBREVIATIONS) + r")\b\.?")
 _VP_WORDS_RX = re.compile(
     r"\bvice[- ]?pres(?:ident(?:e|a|in)?)?\b\.?|\bvicepresident(?:e|a)?\b|\bvizeprasident(?:in)?\b"
 )
@@ -198,20 +182,16 @@ _MID = _subs(
     (r"\bdev\b(?=\s+(?:manager|lead|director|team|org|operations))", "development"),
     (r"\bdev\b", "developer"),
     (r"\bco[- ](?=found|owner|fondat|fundad|grunder|gruender)", "co"),
-    (rf"\bco[- ](?=(?:{CXO}|chair\w*|president)\b)", ""),
+    (rf"\bco[- ](?=(?:{_CXO}|chair\w*|president)\b)", ""),
     (r"\bvice[- ](?=chair|chancellor|principal|provost|dean|rector)", "vice "),
     (r"\bnon[- ]exec(?:utive)?\b", "nonexecutive"),
     (r"\bowner\s*[-/]?\s*operator", "owner operator"),
     (r"\bhead\s*[,:]\s*(?!of\b)", "head of "),
     (r"\bhead\s+[-–]\s+(?!of\b)", "head of "),
     # Interim and acting holders hold the role.
-    (
-        r"\b(?:ad interim|interim|acting|kommissarisch\w*|interimistisch\w*|par interim|"
-        r"interimaire|en funciones|interin[oa]|provisional)\b",
-        " qqinterim ",
-    ),
+    (rf"\b{any_of(INTERIM_WORDS)}\b", " qqinterim "),
     # Employers: "@ Acme", "at Acme", "bei", "chez", "en" up to the next separator.
-    (r"\s*(?:@|\b(?:at|bei|chez|en|presso)\b)\s*[^|,;/&()\[\]–+•·]*", " qqorg "),
+    (rf"\s*(?:@|\b{any_of(EMPLOYER_WORDS)}\b)\s*[^|,;/&()\[\]–+•·]*", " qqorg "),
     # Support and advice "to the CEO & Founder": the boss is not the signup's role.
     (
         r"\b(assistant|assistante|assistent|assistentin|assistenz|asistente|aide|"
@@ -241,7 +221,7 @@ def normalise(s: str) -> tuple[str, bool]:
     for rx, repl in _PRE:
         s = rx.sub(repl, s)
     s = _VP_WORDS_RX.sub("vp", s)
-    s = _ABBREV_RX.sub(lambda m: _ABBREVIATIONS[m.group(1)], s)
+    s = _ABBREV_RX.sub(lambda m: ABBREVIATIONS[m.group(1)], s)
     s = _VP_WORDS_RX.sub("vp", s)
     s = re.sub(r"\bvice\s+vp\b", "vp", s)
     interim = "qqinterim" in s
@@ -277,29 +257,12 @@ def is_junk(text: str) -> bool:
     return True
 
 
-_CXO_WORD_RX = re.compile(CXO)
+_CXO_WORD_RX = re.compile(_CXO)
 
 
-_UPPER = frozenset({
-    "vp", "vps", "md", "gm", "pdg", "dg", "avp", "ned", "hr", "it", "ai", "hrbp", "qa", "sre",
-    "ux", "ui", "pr", "emea", "apac", "uk", "us", "eu", "dop", "eir", "drh", "dsi", "daf", "dga",
-    "cdl", "mba", "phd", "rn",
-})
-_LOWER = frozenset({
-    "of", "de", "du", "des", "la", "le", "der", "the", "and", "to", "in", "at", "for", "with",
-    "a", "y", "et", "el", "del", "los", "las", "en",
-})
-_ACCENTED = {
-    "geschaftsfuhrer": "Geschäftsführer", "geschaftsfuhrerin": "Geschäftsführerin",
-    "geschaftsfuhrung": "Geschäftsführung", "grunder": "Gründer", "grunderin": "Gründerin",
-    "mitgrunder": "Mitgründer", "mitgrunderin": "Mitgründerin", "kuchenchef": "Küchenchef",
-    "prasident": "Präsident", "prasidentin": "Präsidentin", "kaufmannischer": "Kaufmännischer",
-    "sekretarin": "Sekretärin", "schuler": "Schüler", "etudiant": "Étudiant",
-    "etudiante": "Étudiante", "generale": "générale",
-    "geschaftsfuhrender": "Geschäftsführender", "geschaftsfuhrende": "Geschäftsführende",
-    "dueno": "Dueño", "duena": "Dueña", "associe": "Associé", "associee": "Associée",
-    "gerant": "Gérant", "gerante": "Gérante",
-}
+_UPPER = frozenset(entries(ACRONYMS))
+_LOWER = frozenset(entries(SMALL_WORDS))
+_ACCENTED = {word: shown for words in ACCENTED.values() for word, shown in words.items()}
 
 
 def display(text: str) -> str:

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from roundtable.domain.eligibility.normalise import (
-    PLACEHOLDERS,
     SQL_RX,
     display,
     fold,
@@ -31,13 +30,26 @@ from roundtable.domain.eligibility.rules import (
     UNKNOWN,
     classify,
 )
+from roundtable.domain.eligibility.vocabulary import (
+    AND_WORDS,
+    LEARNER_WORDS,
+    NOW_WORDS,
+    OR_WORDS,
+    PAST_WORDS,
+    PLACEHOLDERS,
+    RETIRED_WORDS,
+    SOLO_WORDS,
+    any_of,
+    entries,
+)
 from roundtable.domain.seniority import Seniority
 
 _SPLIT_RX = re.compile(
     r"\s*(\|+|/|\\|&|\+|,|;|:|•|·|\(|\)|\[|\]|\{|\}|!|\?|\*|~|<|>|=|\"|–|\s-+\s|\s-+(?=\S)"
-    r"|(?<=\S)-+\s|\.(?=\s|$)|\bqqrange\b|\b(?:and|und|et|y|or|oder|ou|o|plus)\b)\s*"
+    r"|(?<=\S)-+\s|\.(?=\s|$)|\bqqrange\b|\b" + any_of(entries(AND_WORDS) + entries(OR_WORDS))
+    + r"\b)\s*"
 )
-_ALT_SEPARATORS = frozenset({"/", "\\", "or", "oder", "ou", "o", "qqrange"})
+_ALT_SEPARATORS = frozenset({"/", "\\", *entries(OR_WORDS), "qqrange"})
 # Between two ranks a dash reads as a range too ("Manager – Director").
 _RANGE_SEPARATORS = _ALT_SEPARATORS | {"–", "-"}
 
@@ -45,25 +57,13 @@ _RANGE_SEPARATORS = _ALT_SEPARATORS | {"–", "-"}
 _BELOW_PRIORITY = (RUNG, MANAGER, SENIOR_IC, IC, ADJECTIVE, CRAFT, SUPPORT, LEARNER, NO_ROLE)
 
 # Markers inside one role.
-_NOW_RX = re.compile(r"\b(?:now|currently|current|aktuell|derzeit|actuellement|actualmente)\b")
-_PAST_RX = re.compile(
-    r"\b(?:ex|former|formerly|previously|prev|past|ehemalig\w*|ehem|fruher\w*|vormals|ancien(?:ne)?|"
-    r"anciennement|anteriormente|antigu[oa]|alumn(?:us|a|i))\b"
-)
-_RETIRED_RX = re.compile(
-    r"\b(?:semi-?retired|retired|ret|pensioniert\w*|im ruhestand|ruhestand|rentner(?:in)?|"
-    r"pensionar\w*|retraitee?|jubilad[oa]|retirad[oa])\b"
-)
+_NOW_RX = re.compile(rf"\b{any_of(NOW_WORDS)}\b")
+_PAST_RX = re.compile(rf"\b{any_of(PAST_WORDS)}\b")
+_RETIRED_RX = re.compile(rf"\b{any_of(RETIRED_WORDS)}\b")
 _EMERITUS_RX = re.compile(r"\bemerit(?:us|a|i)\b")
-_SOLO_RX = re.compile(
-    r"\b(?:freelance|freelancer|freelancing|self-?employed|self employed|sole (?:trader|"
-    r"proprietor|proprietorship)|solo|one[- ](?:person|man|woman)|fractional|indie|"
-    r"auto-?entrepreneur|micro-?entrepreneur|autonom[oa]|freiberufl\w*|selbststandig\w*|"
-    r"selbstandig\w*|einzelunternehm\w*|independiente)\b"
-)
+_SOLO_RX = re.compile(rf"\b{any_of(SOLO_WORDS)}\b")
 _LEARNER_BARE_RX = re.compile(
-    r"^(?:summer |student |graduate |management )?(?:interns?|trainee|apprentice|"
-    r"werkstudent(?:in)?|praktikant(?:in)?|stagiaire|becari[oa]|alternante?|working student|azubi)$"
+    r"^(?:summer |student |graduate |management )?" + any_of(LEARNER_WORDS) + "$"
 )
 _TOKEN_RX = re.compile(r"\bqq(?:org|adj|interim)\b")
 _CLEAN_RX = re.compile(r"[^a-z0-9' -]+")

@@ -5,7 +5,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from roundtable.domain.eligibility.normalise import CXO, display
+from roundtable.domain.eligibility.normalise import display
+from roundtable.domain.eligibility.vocabulary import (
+    CXO,
+    DIRECTOR_WORDS,
+    IC_NOUNS,
+    MEDICAL_DEPARTMENTS,
+    OUTLETS,
+    PARTNER_MODIFIERS,
+    SCHOOL_SUBJECTS,
+    UNIT_FUNCTIONS,
+    UNITS,
+    any_of,
+)
 from roundtable.domain.seniority import Seniority
 
 # Title classes (Verdict.title_class).
@@ -45,79 +57,17 @@ class _Rule:
     label: str | None
 
 
-_IC = (
-    r"(?:engineers?|developers?(?!\s+(?:relations|experience|platform|marketing|productivity|"
-    r"advocacy|ecosystem|tools|programs?|success|community))|programmers?|coders?|architects?|"
-    r"analysts?|consultants?|scientists?|researchers?|designers?|specialists?|technicians?|"
-    r"technologists?|administrators?|accountants?|auditors?|bookkeepers?|actuar(?:y|ies)|"
-    r"economists?|strategists?|associates?|representatives?|reps?|agents?|advisors?|advisers?|"
-    r"officers?|coordinators?|planners?|buyers?|traders?|structurers?|quants?|bankers?|"
-    r"underwriters?|brokers?|writers?|copywriters?|editors?|journalists?|reporters?|producers?|"
-    r"marketers?|recruiters?|sourcers?|headhunters?|teachers?|tutors?|lecturers?|professors?|"
-    r"instructors?|trainers?|coach(?:es)?|nurses?|rn|physicians?|doctors?|surgeons?|pharmacists?|"
-    r"dentists?|therapists?|psychologists?|paramedics?|paralegals?|lawyers?|attorneys?|"
-    r"solicitors?|barristers?|counsel|clerks?|cashiers?|salesperson|sales(?:wo)?man|sellers?|"
-    r"drivers?|chauffeurs?|couriers?|mechanics?|electricians?|plumbers?|carpenters?|welders?|"
-    r"operators?|workers?|labou?rers?|testers?|qa|sre|devops|scrum master|product owner|"
-    r"process owner|owner operator|business partner|hrbp|people partner|talent partner|"
-    r"generalists?|experts?|evangelists?|advocates?|ambassadors?|contributors?|"
-    r"member of (?:the )?(?:technical )?staff|mts|fellows?|postdoc\w*|contractors?|artists?|"
-    r"illustrators?|animators?|photographers?|videographers?|translators?|interpreters?|"
-    r"librarians?|biologists?|chemists?|physicists?|statisticians?|mathematicians?|geologists?|"
-    r"surveyors?|inspectors?|investigators?|detectives?|firefighters?|soldiers?|pilots?|"
-    r"flight attendants?|waiters?|waitress(?:es)?|bartenders?|baristas?|cooks?|bakers?|"
-    r"butchers?|cleaners?|janitors?|custodians?|housekeepers?|gardeners?|farmers?|nann(?:y|ies)|"
-    r"caregivers?|carers?|guards?|lifeguards?|models?|actors?|actress(?:es)?|musicians?|singers?|"
-    r"dancers?|athletes?|players?|streamers?|influencers?|creators?|bloggers?|youtubers?|"
-    r"volunteers?|tellers?|estimators?|dispatchers?|machinists?|assemblers?|handlers?|"
-    r"ingenieur(?:in)?|ingeniero|ingeniera|entwickler(?:in)?|softwareentwickler(?:in)?|"
-    r"informatiker(?:in)?|developpeu(?:r|se)|desarrollador(?:a)?|programador(?:a)?|"
-    r"berater(?:in)?|consultor(?:a)?|consultante?|analista|sachbearbeiter(?:in)?|referent(?:in)?|"
-    r"mitarbeiter(?:in)?|angestellte[rn]?|emplead[oa]|employee?|comptable|contador(?:a)?|"
-    r"buchhalter(?:in)?|abogad[oa]|avocat(?:e)?|anwalt|anwaltin|rechtsanwalt\w*|arzt|arztin|"
-    r"medecin|medic[oa]|enfermer[oa]|krankenpfleger\w*|pflegekraft|lehrer(?:in)?|profesor(?:a)?|"
-    r"professeur|vendedor(?:a)?|vendeu(?:r|se)|verkaufer(?:in)?|disenador(?:a)?|"
-    r"technicien(?:ne)?|tecnic[oa]|techniker(?:in)?|spezialist(?:in)?|especialista|specialiste|"
-    r"redakteur(?:in)?|redact(?:eur|rice)|periodista|journaliste|chargee? de|"
-    r"conseill(?:er|ere)|asesor(?:a)?|kauf(?:mann|frau)|fachkraft|wissenschaftler(?:in)?|"
-    r"forscher(?:in)?|chercheu(?:r|se)|investigador(?:a)?|coordinador(?:a|es)?|"
-    r"coordinat(?:eur|rice)|administrador(?:a)?|administrat(?:eur|rice)|oberarzt\w*|"
-    r"facharzt\w*|gestor(?:a)?|tecnico|auxiliar)"
-)
+_CXO = "|".join(CXO)
+_IC = any_of(IC_NOUNS)
 # What makes a VP a bank officer grade when it sits in the same role ("SVP Relationship Manager").
 _GRADE_RX = re.compile(rf"\b(?:{_IC}|manag(?:er|ers)|lead|leads)\b")
-_SCHOOL_SUBJECTS = (
-    r"(?:maths?|mathematics|english|science|sciences|history|geography|physics|chemistry|"
-    r"biology|music|art|arts|drama|pe|physical education|languages|modern languages|mfl|french|"
-    r"german|spanish|latin|computing|ict|re|religious education|year(?: \d+)?|key stage \d?|"
-    r"ks\d|sixth form|lower school|upper school|house|department|dept|faculty|subject|section|"
-    r"class|grade|science department|maths department)"
-)
-_MEDICAL_DEPTS = (
-    r"(?:cardiology|surgery|medicine|radiology|pediatrics|paediatrics|oncology|neurology|"
-    r"psychiatry|anesthesiology|anaesthesia|anaesthetics|emergency medicine|nursing|pathology|"
-    r"orthopa?edics|obstetrics|gynaecology|gynecology|urology|dermatology|neurosurgery|"
-    r"critical care|intensive care|[a-z]+ology)"
-)
-_UNIT_WORDS = (
-    r"(?:key )?(?:account|accounts|client|clients|project|projects|program|programs|programme|"
-    r"programmes|site|sites|store|stores|branch|branches|shop|restaurant|hotel|plant|factory)"
-)
-_NOT_FUNCTION = (
-    r"(?!\s+(?:management|operations|services|success|development|delivery|strategy|relations|"
-    r"marketing|sales|experience|engineering|reliability|planning|office|governance|portfolio|"
-    r"leadership|excellence|solutions|partnerships|acquisition)\b)"
-)
-_OUTLETS = (
-    r"(?:restaurant|hotel|store|shop|outlet|branch|club|gym|bar|pub|cafe|coffee shop|dealership|"
-    r"spa|casino|location|franchise|resort|kitchen|bistro|diner|motel|inn|boutique)"
-)
-_DIRECTOR = r"(?:director|directors|directeur|directrice|directora|direktor(?:in)?|diretor(?:a)?)"
-_PARTNER_MODS = (
-    r"(?:managing|senior|equity|founding|general|name|salaried|junior|full|executive|audit|tax|"
-    r"advisory|legal|law|operating|venture|investment|deal|practice|global|regional|country|"
-    r"office|industry|lead|co-?managing|national|local|transaction|litigation|corporate)"
-)
+_SCHOOL_SUBJECTS = any_of(SCHOOL_SUBJECTS)
+_MEDICAL_DEPTS = any_of(MEDICAL_DEPARTMENTS)
+_UNIT_WORDS = "(?:key )?" + any_of(UNITS)
+_NOT_FUNCTION = rf"(?!\s+{any_of(UNIT_FUNCTIONS)}\b)"
+_OUTLETS = any_of(OUTLETS)
+_DIRECTOR = any_of(DIRECTOR_WORDS)
+_PARTNER_MODS = any_of(PARTNER_MODIFIERS)
 
 
 def _r(cls: str, level: Seniority | None, family: str, pattern: str, why: str,
@@ -129,7 +79,7 @@ def _r(cls: str, level: Seniority | None, family: str, pattern: str, why: str,
 _JOKE = "is a joke title, not a current role"
 _GROUPS: list[list[_Rule]] = [
     [  # jokes and no current role
-        _r(NO_ROLE, None, "", rf"\b(?:{CXO}|chief|head|director|president|manager|boss|queen|king)"
+        _r(NO_ROLE, None, "", rf"\b(?:{_CXO}|chief|head|director|president|manager|boss|queen|king)"
            r"\s+of\s+(?:my|the|our|his|her)?\s*(?:own\s+)?(?:house|household|home|family|life|"
            r"kids|couch|sofa|dog|cat|universe|world|vibes|fun|nothing|everything|me)\b"
            r"|\bme\s+inc\b", _JOKE),
@@ -281,7 +231,7 @@ _GROUPS: list[list[_Rule]] = [
            "is a board seat: not an executive role in itself"),
         _r(REVIEW, None, "rank", r"\b(?:associate|deputy|adjunct|vice|sub|stellvertretende[rn]?|"
            r"stv|stellv)\s+(?:[a-z]+\s+)?(?:" + _DIRECTOR + r"|head|dean|partner|vp|"
-           r"general manager|managing director|" + CXO + r"|president|chair\w*|principal|"
+           r"general manager|managing director|" + _CXO + r"|president|chair\w*|principal|"
            r"geschaftsfuhr\w*|leiter\w*|leitung|provost|rector)\b(?<!vice chancellor)"
            r"|\bsub-?direct(?:or|ora|eur|rice)\b|\bsous-?direct(?:eur|rice)\b"
            r"|\b(?:directeur|directrice|director|directora)(?: generale?)? "
@@ -344,7 +294,7 @@ _GROUPS: list[list[_Rule]] = [
            "is a senior individual contributor role (principal / staff)"),
     ],
     [  # eligible
-        _r(ELIGIBLE, S.C_LEVEL, "c", rf"\b(?:{CXO})\b", "is a C-level title"),
+        _r(ELIGIBLE, S.C_LEVEL, "c", rf"\b(?:{_CXO})\b", "is a C-level title"),
         _r(ELIGIBLE, S.C_LEVEL, "c", r"\bchief\s+(?:[a-z&'-]+\s+){0,5}?officer\b"
            r"|\bchief executive\b|\bc-?(?:level|suite)\b|\bc level\b", "is a C-level title"),
         _r(ELIGIBLE, S.C_LEVEL, "c", r"\bpresident(?:e|a)?\b|\bprasident(?:in)?\b",

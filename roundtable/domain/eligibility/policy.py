@@ -1,4 +1,4 @@
-"""Step 2: combine the title's class with the declared level into an outcome and its reason."""
+"""Step 2: combine the title's class with the declared level; ``STEP_TWO`` is the table."""
 
 from __future__ import annotations
 
@@ -35,8 +35,39 @@ class Outcome(enum.StrEnum):
     REVIEW = "review"
 
 
-_NO_EVIDENCE = frozenset({EMPTY, UNKNOWN})
+_Cell = tuple[Outcome, str]  # an outcome and its reason
 
+# Step 2: a title class and whether the declared level reaches the minimum decide the outcome.
+# {name} is the declared level, {what} how the title reads, {threshold} the minimum.
+STEP_TWO: dict[tuple[str, ...], tuple[_Cell, _Cell]] = {
+    # title classes: (declared >= minimum, declared < minimum)
+    (ELIGIBLE,): (
+        (Outcome.ELIGIBLE, "declared {name}, consistent with the title"),
+        (Outcome.REVIEW, "declared {name}, below {threshold}, which contradicts the title "
+                         "(title inflation or a mis-click)"),
+    ),
+    (REVIEW,): (
+        (Outcome.REVIEW, "the title needs an organizer's judgement whatever level is declared"),
+        (Outcome.REVIEW, "the title needs an organizer's judgement whatever level is declared"),
+    ),
+    (MANAGER, RUNG, SENIOR_IC): (
+        (Outcome.REVIEW, "declared {name} but the title reads as {what}; the employer may grade "
+                         "it so"),
+        (Outcome.INELIGIBLE, "declared {name} and the title reads as {what}"),
+    ),
+    (SUPPORT, LEARNER, IC, CRAFT, ADJECTIVE, NO_ROLE): (
+        (Outcome.INELIGIBLE, "declared {name} but the title reads as {what}"),
+        (Outcome.INELIGIBLE, "declared {name} but the title reads as {what}"),
+    ),
+    (EMPTY, UNKNOWN): (
+        (Outcome.REVIEW, "declared {name} but the title gives no role to check it against"),
+        (Outcome.INELIGIBLE, "declared {name} and the title gives no role at {threshold} level"),
+    ),
+}
+_ROW = {cls: row for classes, row in STEP_TWO.items() for cls in classes}
+
+
+# How a reason says what the title reads as ({what}).
 _DESCRIBE = {
     MANAGER: "a manager-track role",
     RUNG: "one rung below director",
@@ -48,6 +79,7 @@ _DESCRIBE = {
     ADJECTIVE: "a leadership word used as an adjective or a team name",
     NO_ROLE: "no current role",
 }
+# How a reason names a level ({name}, {threshold}).
 _SHORT_LEVEL = {
     Seniority.INDIVIDUAL_CONTRIBUTOR: "individual contributor",
     Seniority.MANAGER: "manager",
@@ -125,6 +157,8 @@ def _decide(reading: Reading, minimum: Seniority, high: bool, name: str,
     """Apply the step-2 table and return the outcome with its reason."""
     cls, level = reading.cls, reading.level
     reaches = level is not None and level.at_least(minimum)
+    # A minimum other than director moves a title between the eligible and the graded row by
+    # the level the title reads at.
     if cls == ELIGIBLE and not reaches:
         cls = MANAGER
         what = f"a role below the {threshold} minimum of this roundtable"
@@ -133,22 +167,6 @@ def _decide(reading: Reading, minimum: Seniority, high: bool, name: str,
         what = ""
     else:
         what = _DESCRIBE.get(cls, "")
-    if cls == ELIGIBLE:
-        if high:
-            return Outcome.ELIGIBLE, f"declared {name}, consistent with the title"
-        return Outcome.REVIEW, (f"declared {name}, below {threshold}, which contradicts the title "
-                                "(title inflation or a mis-click)")
-    if cls == REVIEW:
-        return Outcome.REVIEW, "the title needs an organizer's judgement whatever level is declared"
-    if cls in GRADED:
-        if high:
-            return Outcome.REVIEW, (f"declared {name} but the title reads as {what}; the employer "
-                                    "may grade it so")
-        return Outcome.INELIGIBLE, f"declared {name} and the title reads as {what}"
-    if cls in _NO_EVIDENCE:
-        if high:
-            return Outcome.REVIEW, (f"declared {name} but the title gives no role to check it "
-                                    "against")
-        return Outcome.INELIGIBLE, (f"declared {name} and the title gives no role at {threshold} "
-                                    "level")
-    return Outcome.INELIGIBLE, f"declared {name} but the title reads as {what}"
+    at_or_above, below = _ROW[cls]
+    outcome, reason = at_or_above if high else below
+    return outcome, reason.format(name=name, what=what, threshold=threshold)

@@ -74,6 +74,8 @@ support, learner, ic, craft, adjective, no_role     ineligible             ineli
 empty, unknown                                      review                 ineligible
 ==================================================  =====================  =====================
 
+``policy.STEP_TWO`` is this table as code.
+
 Where the policy is silent these readings were chosen (review is the cautious answer): a bare
 General Manager, Gerente General and Dean are eligible (company size is not guessed); manager-titled
 individual roles (Product Manager) are on the manager track; a deputy, associate or vice form of any

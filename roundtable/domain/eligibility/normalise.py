@@ -217,7 +217,7 @@ _MID = _subs(
 
 
 def normalise(s: str) -> tuple[str, bool]:
-    """Return a folded title without noise and with abbreviations expanded, and if it is interim."""
+    """Return a folded title without noise, abbreviations expanded, and whether it is interim."""
     for rx, repl in _PRE:
         s = rx.sub(repl, s)
     s = _VP_WORDS_RX.sub("vp", s)

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install system-deps lint bench clean
+.PHONY: run test test-fast install system-deps lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +29,15 @@ system-deps:
 lint: install
 	$(BIN)/ruff check .
 
-## The whole suite, once on SQLite and once on a PostgreSQL server the suite starts itself.
+## The whole suite on both cores: on SQLite, then on PostgreSQL servers the suite starts itself
+## (the second pass runs only the tests that use a database).
 test: install system-deps lint
-	ROUNDTABLE_TEST_DATABASE=sqlite $(BIN)/python -m pytest
-	ROUNDTABLE_TEST_DATABASE=postgresql $(BIN)/python -m pytest
+	ROUNDTABLE_TEST_DATABASE=sqlite $(BIN)/python -m pytest -n 2
+	ROUNDTABLE_TEST_DATABASE=postgresql $(BIN)/python -m pytest -n 2
+
+## The edit loop: SQLite only, no browser.
+test-fast: install
+	ROUNDTABLE_TEST_DATABASE=sqlite $(BIN)/python -m pytest -n 2 -m "not browser"
 
 bench: install system-deps
 	$(BIN)/python bench/eligibility_speed.py

@@ -34,12 +34,12 @@ def log_in() -> Response | tuple[str, int]:
     form = LoginForm(next=target or "")
     if form.validate_on_submit():
         checked = accounts.check_password(
-            db.session, form.email.data or "", form.password.data or ""
+            db.session(), form.email.data or "", form.password.data or ""
         )
         organizer = None
         if checked is not None:
             with writing():
-                organizer = accounts.sign_in(db.session, actor=checked, now=utcnow())
+                organizer = accounts.sign_in(db.session(), actor=checked, now=utcnow())
         if organizer is not None:
             session.clear()  # a fresh session at the change of privilege
             login_user(organizer)

@@ -30,7 +30,7 @@ LOGIN_FAILED = "That email and password do not match an organizer account."
 
 def load_organizer(organizer_id: str) -> Organizer | None:
     """Return the signed-in organizer for Flask-Login."""
-    return accounts.get_organizer(db.session, organizer_id)
+    return accounts.get_organizer(db.session(), organizer_id)
 
 
 @bp.before_request

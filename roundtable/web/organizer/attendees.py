@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import functools
 import io
+from typing import Any
 
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.wrappers import Response
 
 from roundtable.domain import audit, lifecycle, registrations, reports
 from roundtable.domain.errors import DomainError
@@ -55,7 +56,9 @@ def _attendee_url(event_id: int, query: reports.AttendeeQuery, **changes: object
     }
     args.update(changes)
     defaults = {"status": "all", "q": "", "page": 1}
-    kept = {k: v for k, v in args.items() if v is not None and defaults.get(k) != v}
+    kept: dict[str, Any] = {
+        k: v for k, v in args.items() if v is not None and defaults.get(k) != v
+    }
     return url_for("organizer.list_attendees", event_id=event_id, **kept)
 
 
@@ -70,7 +73,9 @@ def export_attendees(event_id: int) -> Response:
     filename = f"{event.slug}.csv"
     with writing():
         audit.record_export(db.session(), actor=organizer_id(), now=utcnow(), event_id=event_id)
-    response = Response(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response = current_app.response_class(
+        buffer.getvalue(), content_type="text/csv; charset=utf-8"
+    )
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Response,
     flash,
     redirect,
     request,
@@ -11,6 +10,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
 
 from roundtable.domain import accounts
 from roundtable.domain.models import (

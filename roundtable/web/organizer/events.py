@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Response,
     current_app,
     flash,
     redirect,
@@ -11,6 +10,7 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.wrappers import Response
 
 from roundtable.domain import audit, events, reports
 from roundtable.domain.errors import DomainError

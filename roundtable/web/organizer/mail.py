@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import (
-    Response,
     render_template,
     request,
     url_for,
 )
+from werkzeug.wrappers import Response
 
 from roundtable.domain.models import (
     Event,

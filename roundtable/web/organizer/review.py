@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import (
-    Response,
     render_template,
     url_for,
 )
+from werkzeug.wrappers import Response
 
 from roundtable.domain import registrations, reports
 from roundtable.domain.models import (

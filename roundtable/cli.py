@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
@@ -144,7 +144,7 @@ commands = [
 ]
 
 
-def _create_app() -> object:
+def _create_app() -> Flask:
     from roundtable import create_app
 
     return create_app()

@@ -26,8 +26,10 @@ run: install
 system-deps:
 	bash .ci/system-deps
 
+## ruff, then mypy --strict over roundtable/ (its settings are in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 ## The whole suite, once on SQLite and once on a PostgreSQL server the suite starts itself.
 test: install system-deps lint

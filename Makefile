@@ -26,8 +26,10 @@ run: install
 system-deps:
 	bash .ci/system-deps
 
+## ruff, then mypy --strict over roundtable/ (its settings are in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 ## The whole suite on both cores: on SQLite, then on PostgreSQL servers the suite starts itself
 ## (the second pass runs only the tests that use a database).

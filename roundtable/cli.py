@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 def writing() -> Iterator[None]:
     """Run the block in one write transaction (the CLI's twin of the web layer's helper)."""
     with database.write_transaction(
-        db.session, lock_timeout_ms=current_app.config["LOCK_TIMEOUT_MS"]
+        db.session(), lock_timeout_ms=current_app.config["LOCK_TIMEOUT_MS"]
     ):
         yield
 
@@ -40,7 +40,7 @@ def writing() -> Iterator[None]:
 def seed_demo_command() -> None:
     """Add the demo roundtable (idempotent)."""
     with writing():
-        event, created = demo.ensure_demo_event(db.session, utcnow())
+        event, created = demo.ensure_demo_event(db.session(), utcnow())
     state = "added" if created else "already present"
     click.echo(f"Demo roundtable {state}: /events/{event.slug}")
     if not db.session.scalar(select(Organizer.id).limit(1)):
@@ -54,12 +54,12 @@ def seed_demo_command() -> None:
 def export_command(slug: str) -> None:
     """Write the registrations of the event SLUG as CSV to standard output."""
     try:
-        event = events.by_slug(db.session, slug, include_drafts=True)
+        event = events.by_slug(db.session(), slug, include_drafts=True)
     except NotFound:
         click.echo(f"No event with the slug {slug!r}.", err=True)
         sys.exit(1)
     buffer = io.StringIO()
-    reports.write_csv(db.session, event, buffer)
+    reports.write_csv(db.session(), event, buffer)
     click.echo(buffer.getvalue(), nl=False)
 
 
@@ -73,9 +73,9 @@ def send_mail_command(watch: bool, interval: float) -> None:
     while True:
         try:
             counts = outbox.deliver_due(
-                db.session,
+                db.session(),
                 utcnow,
-                lambda message: compose.compose(db.session, message, utcnow()),
+                lambda message: compose.compose(db.session(), message, utcnow()),
                 send,
                 outbox.DeliveryPolicy(),
             )
@@ -108,7 +108,7 @@ def purge_command(older_than: str) -> None:
     """Erase the personal data of events that ended longer ago than --older-than."""
     cutoff = utcnow() - parse_age(older_than)
     with writing():
-        count = registrations.purge(db.session, now=utcnow(), ended_before=cutoff)
+        count = registrations.purge(db.session(), now=utcnow(), ended_before=cutoff)
     click.echo(f"Erased the personal data of {count} registrations of events ended before "
                f"{cutoff:%Y-%m-%d}.")
 
@@ -127,7 +127,7 @@ def create_organizer_command(email: str, name: str, password_stdin: bool) -> Non
     try:
         with writing():
             organizer = accounts.create_organizer(
-                db.session, actor=None, now=utcnow(), email=email, password=password, name=name
+                db.session(), actor=None, now=utcnow(), email=email, password=password, name=name
             )
     except DomainError as exc:
         click.echo(exc.message, err=True)
@@ -144,7 +144,7 @@ commands = [
 ]
 
 
-def _create_app() -> object:
+def _create_app() -> Flask:
     from roundtable import create_app
 
     return create_app()

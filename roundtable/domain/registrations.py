@@ -220,9 +220,10 @@ def new_registration(
 
     ``email`` is the normalised address. Seating is the caller's: it holds ``lock_event``.
     """
+    salt = tokens.new_salt()
     registration = Registration(
         event_id=event.id,
-        manage_salt=tokens.new_salt(),
+        manage_salt=salt,
         status=RegistrationStatus.PENDING_REVIEW,
         added_by_organizer=added_by_organizer,
         created_at=now,
@@ -237,7 +238,7 @@ def new_registration(
             "This address is already registered for this roundtable."
         ) from None
     registration.manage_token_hash = tokens.hash_token(
-        tokens.derive(secret_key, registration.id, registration.manage_salt)
+        tokens.derive(secret_key, registration.id, salt)
     )
     return registration
 

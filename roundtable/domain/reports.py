@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import IO
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from roundtable.domain import lifecycle, seating
@@ -114,7 +114,7 @@ _LEVEL_RANK = case(
 )
 
 
-SORTS: dict[str, ColumnElement[object]] = {
+SORTS: dict[str, SQLColumnExpression[object]] = {
     "name": func.lower(Registration.name),
     "company": func.lower(Registration.company),
     "level": _LEVEL_RANK,
@@ -288,6 +288,8 @@ def _seats_over_time(session: Session, event: Event, now: datetime) -> list[tupl
     )
     steps: Counter[datetime] = Counter()
     for confirmed_at, status, cancelled_at, updated_at in rows:
+        if confirmed_at is None:  # never: the query leaves out None
+            continue
         steps[confirmed_at] += 1
         if status != S.CONFIRMED:
             steps[cancelled_at or updated_at] -= 1

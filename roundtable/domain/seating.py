@@ -103,7 +103,7 @@ def _confirmed_by_company(session: Session, event_id: int) -> Counter[str]:
         )
         .group_by(Registration.company_key)
     )
-    return Counter({key: n for key, n in rows})
+    return Counter({key: n for key, n in rows if key is not None})  # the query leaves out None
 
 
 def _next_queue_position(session: Session, event_id: int) -> int:

@@ -86,7 +86,8 @@ def _finish(cal: Calendar) -> bytes:
         first = min(starts).date() - timedelta(days=366)
         last = max(e.DTEND for e in cal.events).date() + timedelta(days=366)
         cal.add_missing_timezones(first_date=first, last_date=last)
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()  # icalendar leaves to_ical's return unannotated
+    return ical
 
 
 def public_calendar(events: Iterable[Event], *, base_url: str, now: datetime, name: str) -> bytes:

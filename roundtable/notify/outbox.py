@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from roundtable.database import begin_write
@@ -49,7 +49,7 @@ class DeliveryPolicy:
 
     def next_attempt(self, now: datetime, attempts: int) -> datetime:
         """Return when to try again after ``attempts`` failed attempts (30 s doubling, 1 h cap)."""
-        wait = self.backoff * (2 ** min(max(attempts - 1, 0), 20))
+        wait = self.backoff * (1 << min(max(attempts - 1, 0), 20))
         return now + min(wait, self.max_backoff)
 
 
@@ -198,7 +198,7 @@ def _record(
     if next_attempt_at is not None:
         values["next_attempt_at"] = next_attempt_at
     message_id, attempts = claim
-    result = session.execute(
+    statement = (
         update(OutboxMessage)
         .where(
             OutboxMessage.id == message_id,
@@ -208,6 +208,9 @@ def _record(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
+    # Session.execute is typed to return a Result; an UPDATE without RETURNING gives a
+    # CursorResult, which has the row count (the cast SQLAlchemy's typing notes advise).
+    result = cast("CursorResult[Any]", session.execute(statement))
     session.commit()
     return int(result.rowcount or 0)
 

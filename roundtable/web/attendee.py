@@ -18,7 +18,7 @@ bp = Blueprint("attendee", __name__, url_prefix="/r")
 
 def _registration(token: str) -> tuple[Registration, Event]:
     """Return the registration of a manage token and its event, or a plain 404."""
-    registration = registrations.by_token(db.session, token)
+    registration = registrations.by_token(db.session(), token)
     if registration is None:
         abort(404)
     event = db.session.get(Event, registration.event_id)
@@ -34,7 +34,7 @@ def _page(template: str, token: str, registration: Registration, event: Event,
         token=token,
         registration=registration,
         event=event,
-        position=seating.waitlist_position(db.session, registration),
+        position=seating.waitlist_position(db.session(), registration),
         ended=event.ends_at <= now,
         links=compose.calendar_links(event, registration)
         if lifecycle.holds_seat(registration) else None,
@@ -68,7 +68,7 @@ def cancel_registration(token: str) -> Response | str:
     if form.validate_on_submit():
         with writing():
             changed = registrations.cancel(
-                db.session, actor=None, now=utcnow(), registration_id=registration.id
+                db.session(), actor=None, now=utcnow(), registration_id=registration.id
             )
         flash("Your registration is cancelled. Thank you for letting us know." if changed
               else "This registration was already cancelled; nothing changed.", "success")
@@ -85,7 +85,7 @@ def edit_registration(token: str) -> Response | tuple[str, int] | str:
         before = registration.status
         with writing():
             status = registrations.update_details(
-                db.session, actor=None, now=utcnow(), registration_id=registration.id,
+                db.session(), actor=None, now=utcnow(), registration_id=registration.id,
                 changes=form.changes(),
             )
         flash("Your details are saved." if status == before else
@@ -103,7 +103,7 @@ def erase_registration(token: str) -> Response | str:
     form = ConfirmForm()
     if form.validate_on_submit():
         with writing():
-            registrations.erase(db.session, actor=None, now=utcnow(),
+            registrations.erase(db.session(), actor=None, now=utcnow(),
                                 registration_id=registration.id)
         flash("Your personal data has been erased. This link no longer works.", "success")
         return redirect(url_for("public.show_event", slug=event.slug), code=303)
@@ -117,7 +117,7 @@ def request_link() -> Response | tuple[str, int] | str:
     form = LostLinkForm()
     if form.validate_on_submit():
         with writing():
-            registrations.send_links(db.session, now=utcnow(), email=form.email.data or "")
+            registrations.send_links(db.session(), now=utcnow(), email=form.email.data or "")
         flash("If that address is registered for an upcoming roundtable, we have sent its "
               "private link to it. Please check your inbox (and spam folder).", "success")
         return redirect(url_for("attendee.request_link"), code=303)

@@ -54,9 +54,9 @@ def register(app: Flask) -> None:
     app.add_template_filter(duration_minutes, "duration_minutes")
     app.add_template_filter(paragraphs, "paragraphs")
     app.add_template_filter(sentence, "sentence")
-    app.add_template_global(lifecycle, "lifecycle")
+    app.jinja_env.globals["lifecycle"] = lifecycle
     app.add_template_test(events.is_cancelled, "cancelled_event")
     app.add_template_test(events.is_draft, "draft_event")
     app.add_template_test(events.is_published, "published_event")
-    app.add_template_global(FORMAT_LABELS, "FORMAT_LABELS")
+    app.jinja_env.globals["FORMAT_LABELS"] = FORMAT_LABELS
     app.add_template_filter(lambda v: Seniority(v).label if v else "", "seniority_label")

@@ -15,7 +15,9 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.fields.choices import SelectChoice
+
+# types-WTForms (for WTForms 3.2) does not know SelectChoice yet, which WTForms 3.3 added.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import (
     URL,
     DataRequired,

@@ -18,7 +18,7 @@ bp = Blueprint("public", __name__)
 @bp.get("/")
 def list_events() -> str:
     """Show the upcoming published roundtables, soonest first."""
-    return render_template("public/index.html", listings=events.upcoming(db.session, utcnow()))
+    return render_template("public/index.html", listings=events.upcoming(db.session(), utcnow()))
 
 
 @bp.get("/healthz")
@@ -30,9 +30,9 @@ def check_health() -> tuple[str, int, dict[str, str]]:
 @bp.get("/events/<slug>")
 def show_event(slug: str) -> str:
     """Show one roundtable, marked as past or cancelled where it is."""
-    event = events.by_slug(db.session, slug)
+    event = events.by_slug(db.session(), slug)
     return render_template(
-        "public/event.html", **events.page_context(db.session, event, utcnow()), form=SignupForm()
+        "public/event.html", **events.page_context(db.session(), event, utcnow()), form=SignupForm()
     )
 
 
@@ -61,13 +61,13 @@ def submit_signup(slug: str) -> Response | tuple[str, int]:
     """Register the leader, then show where they stand (or the form again with its errors)."""
     form = SignupForm()
     if not form.validate_on_submit():
-        event = events.by_slug(db.session, slug)
+        event = events.by_slug(db.session(), slug)
         return render_template(
-            "public/event.html", **events.page_context(db.session, event, utcnow()), form=form
+            "public/event.html", **events.page_context(db.session(), event, utcnow()), form=form
         ), 400
     with writing():
         admission = registrations.admit(
-            db.session, actor=None, now=utcnow(), slug=slug, applicant=form.applicant(),
+            db.session(), actor=None, now=utcnow(), slug=slug, applicant=form.applicant(),
             secret_key=current_app.config["SECRET_KEY"],
         )
         outcome = {"id": admission.registration.id, "duplicate": admission.duplicate}
@@ -78,7 +78,7 @@ def submit_signup(slug: str) -> Response | tuple[str, int]:
 @bp.get("/events/<slug>/registered")
 def show_outcome(slug: str) -> Response | str:
     """Say plainly what the signup led to and what happens next."""
-    event = events.by_slug(db.session, slug)
+    event = events.by_slug(db.session(), slug)
     outcome = session.get("signup") or {}
     registration = db.session.get(Registration, outcome.get("id", 0))
     if registration is None or registration.event_id != event.id:
@@ -88,7 +88,7 @@ def show_outcome(slug: str) -> Response | str:
         event=event,
         registration=registration,
         duplicate=outcome.get("duplicate", False),
-        position=seating.waitlist_position(db.session, registration),
+        position=seating.waitlist_position(db.session(), registration),
     )
 
 
@@ -106,7 +106,7 @@ def ics_response(body: bytes, filename: str) -> Response:
 @bp.get("/events/<slug>.ics")
 def download_event(slug: str) -> Response:
     """Return the public calendar file of one published or cancelled event."""
-    event = events.by_slug(db.session, slug)
+    event = events.by_slug(db.session(), slug)
     body = calendar.public_calendar(
         [event],
         base_url=current_app.config["BASE_URL"].rstrip("/"),
@@ -120,7 +120,7 @@ def download_event(slug: str) -> Response:
 def subscribe_feed() -> Response:
     """Return the feed of all upcoming published roundtables (webcal-friendly)."""
     body = calendar.public_calendar(
-        [item.event for item in events.upcoming(db.session, utcnow())],
+        [item.event for item in events.upcoming(db.session(), utcnow())],
         base_url=current_app.config["BASE_URL"].rstrip("/"),
         now=utcnow(),
         name="Roundtable: upcoming roundtables",

@@ -26,7 +26,7 @@ R = TypeVar("R")
 def writing() -> Iterator[None]:
     """Run the block in one write transaction: commit at its end, roll back on any error."""
     with database.write_transaction(
-        db.session, lock_timeout_ms=current_app.config["LOCK_TIMEOUT_MS"]
+        db.session(), lock_timeout_ms=current_app.config["LOCK_TIMEOUT_MS"]
     ):
         yield
 

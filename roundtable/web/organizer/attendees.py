@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import functools
 import io
+from typing import Any
 
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.wrappers import Response
 
 from roundtable.domain import audit, lifecycle, registrations, reports
 from roundtable.domain.errors import DomainError
@@ -38,7 +39,7 @@ def list_attendees(event_id: int) -> str:
     return render_template(
         "organizer/attendees.html",
         event=event,
-        result=reports.attendee_page(db.session, event.id, query),
+        result=reports.attendee_page(db.session(), event.id, query),
         action_form=ActionForm(return_to=here()),
         list_url=functools.partial(_attendee_url, event.id, query),
     )
@@ -55,7 +56,9 @@ def _attendee_url(event_id: int, query: reports.AttendeeQuery, **changes: object
     }
     args.update(changes)
     defaults = {"status": "all", "q": "", "page": 1}
-    kept = {k: v for k, v in args.items() if v is not None and defaults.get(k) != v}
+    kept: dict[str, Any] = {
+        k: v for k, v in args.items() if v is not None and defaults.get(k) != v
+    }
     return url_for("organizer.list_attendees", event_id=event_id, **kept)
 
 
@@ -66,11 +69,13 @@ def export_attendees(event_id: int) -> Response:
         abort(400, "The download form has expired; please reload the page and try again.")
     event = db.get_or_404(Event, event_id)
     buffer = io.StringIO()
-    reports.write_csv(db.session, event, buffer)
+    reports.write_csv(db.session(), event, buffer)
     filename = f"{event.slug}.csv"
     with writing():
-        audit.record_export(db.session, actor=organizer_id(), now=utcnow(), event_id=event_id)
-    response = Response(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        audit.record_export(db.session(), actor=organizer_id(), now=utcnow(), event_id=event_id)
+    response = current_app.response_class(
+        buffer.getvalue(), content_type="text/csv; charset=utf-8"
+    )
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -84,7 +89,7 @@ def add_attendee(event_id: int) -> Response | tuple[str, int]:
         try:
             with writing():
                 registration = registrations.admit(
-                    db.session, actor=organizer_id(), now=utcnow(), event_id=event_id,
+                    db.session(), actor=organizer_id(), now=utcnow(), event_id=event_id,
                     applicant=form.applicant(), secret_key=current_app.config["SECRET_KEY"],
                     notify=bool(form.notify.data),
                 ).registration
@@ -108,7 +113,7 @@ def cancel_registration(registration_id: int) -> Response | tuple[str, int]:
     form = NoteForm(return_to=safe_next(request.args.get("return_to")) or "")
 
     def cancel() -> str:
-        if registrations.cancel(db.session, actor=organizer_id(), now=utcnow(),
+        if registrations.cancel(db.session(), actor=organizer_id(), now=utcnow(),
                                 registration_id=registration_id, note=form.note.data or ""):
             return "The registration is cancelled; they will be told by email."
         return "This registration was already cancelled or declined; nothing changed."
@@ -126,7 +131,7 @@ def move_up_registration(registration_id: int) -> Response:
     event_id = db.get_or_404(Registration, registration_id).event_id
 
     def move() -> str:
-        position = registrations.move_up(db.session, actor=organizer_id(), now=utcnow(),
+        position = registrations.move_up(db.session(), actor=organizer_id(), now=utcnow(),
                                          registration_id=registration_id)
         return f"Moved up: now #{position} on the waiting list."
 
@@ -142,7 +147,7 @@ def show_check_in(event_id: int) -> str:
     return render_template(
         "organizer/check_in.html",
         event=event,
-        door=reports.door_list(db.session, event.id, search),
+        door=reports.door_list(db.session(), event.id, search),
         search=search,
         action_form=ActionForm(return_to=here()),
     )
@@ -153,7 +158,7 @@ def _check_in(registration_id: int, undo: bool) -> Response:
     name, event_id = registration.name or "This person", registration.event_id
 
     def check() -> str:
-        changed = registrations.check_in(db.session, actor=organizer_id(), now=utcnow(),
+        changed = registrations.check_in(db.session(), actor=organizer_id(), now=utcnow(),
                                          registration_id=registration_id, undo=undo)
         if undo:
             return f"{name} is no longer checked in." if changed else f"{name} was not checked in."

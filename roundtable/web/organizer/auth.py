@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Response,
     flash,
     redirect,
     request,
@@ -11,6 +10,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
 
 from roundtable.domain import accounts
 from roundtable.domain.models import (
@@ -34,12 +34,12 @@ def log_in() -> Response | tuple[str, int]:
     form = LoginForm(next=target or "")
     if form.validate_on_submit():
         checked = accounts.check_password(
-            db.session, form.email.data or "", form.password.data or ""
+            db.session(), form.email.data or "", form.password.data or ""
         )
         organizer = None
         if checked is not None:
             with writing():
-                organizer = accounts.sign_in(db.session, actor=checked, now=utcnow())
+                organizer = accounts.sign_in(db.session(), actor=checked, now=utcnow())
         if organizer is not None:
             session.clear()  # a fresh session at the change of privilege
             login_user(organizer)

@@ -30,7 +30,7 @@ LOGIN_FAILED = "That email and password do not match an organizer account."
 
 def load_organizer(organizer_id: str) -> Organizer | None:
     """Return the signed-in organizer for Flask-Login."""
-    return accounts.get_organizer(db.session, organizer_id)
+    return accounts.get_organizer(db.session(), organizer_id)
 
 
 @bp.before_request
@@ -39,7 +39,8 @@ def require_organizer() -> Response | None:
     if request.endpoint in OPEN_ENDPOINTS or current_user.is_authenticated:
         return None
     if request.method == "GET":
-        return login_manager.unauthorized()  # back to this page after signing in
+        to_login: Response = login_manager.unauthorized()  # back to this page after signing in
+        return to_login
     flash(login_manager.login_message, login_manager.login_message_category)
     return redirect(url_for("organizer.log_in"))  # a POST cannot be replayed by a redirect
 
@@ -85,7 +86,8 @@ def here() -> str:
 
 def act(action: Callable[[], str], form: FlaskForm, default: str) -> Response:
     """Run one console action from a posted form: commit and flash, or flash why not."""
-    back = safe_next(getattr(form, "return_to", None) and form.return_to.data) or default
+    return_to = getattr(form, "return_to", None)  # a field of some of the forms
+    back = safe_next(return_to and return_to.data) or default
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(back, code=303)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Response,
     current_app,
     flash,
     redirect,
@@ -11,6 +10,7 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.wrappers import Response
 
 from roundtable.domain import audit, events, reports
 from roundtable.domain.errors import DomainError
@@ -30,8 +30,8 @@ def list_events() -> str:
     now = utcnow()
     return render_template(
         "organizer/events.html",
-        summaries=reports.event_summaries(db.session, now),
-        pending=reports.pending_count(db.session, now),
+        summaries=reports.event_summaries(db.session(), now),
+        pending=reports.pending_count(db.session(), now),
         now=now,
     )
 
@@ -46,7 +46,7 @@ def create_event() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             with writing():
-                event = events.create_event(db.session, actor=organizer_id(), now=utcnow(),
+                event = events.create_event(db.session(), actor=organizer_id(), now=utcnow(),
                                             details=form.details())
         except DomainError as exc:
             form_error(form, exc)
@@ -65,7 +65,7 @@ def edit_event(event_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             with writing():
-                update = events.update_event(db.session, actor=organizer_id(), now=utcnow(),
+                update = events.update_event(db.session(), actor=organizer_id(), now=utcnow(),
                                              event_id=event_id, details=form.details())
         except DomainError as exc:
             form_error(form, exc)
@@ -92,7 +92,7 @@ def show_event(event_id: int) -> str:
     return render_template(
         "organizer/event.html",
         event=event,
-        board=reports.dashboard(db.session, event, utcnow()),
+        board=reports.dashboard(db.session(), event, utcnow()),
         action_form=ActionForm(return_to=here()),
     )
 
@@ -102,7 +102,7 @@ def publish_event(event_id: int) -> Response:
     """Publish a draft: it appears on the site and takes registrations."""
 
     def publish() -> str:
-        events.set_published(db.session, actor=organizer_id(), now=utcnow(),
+        events.set_published(db.session(), actor=organizer_id(), now=utcnow(),
                              event_id=event_id, publish=True)
         return "The roundtable is published."
 
@@ -114,7 +114,7 @@ def unpublish_event(event_id: int) -> Response:
     """Take a roundtable off the site; registrations stay."""
 
     def unpublish() -> str:
-        events.set_published(db.session, actor=organizer_id(), now=utcnow(),
+        events.set_published(db.session(), actor=organizer_id(), now=utcnow(),
                              event_id=event_id, publish=False)
         return "The roundtable is back to draft: it no longer appears on the site."
 
@@ -128,14 +128,14 @@ def cancel_event(event_id: int) -> Response | tuple[str, int]:
     form = NoteForm()
 
     def cancel() -> str:
-        told = events.cancel_event(db.session, actor=organizer_id(), now=utcnow(),
+        told = events.cancel_event(db.session(), actor=organizer_id(), now=utcnow(),
                                    event_id=event_id, note=form.note.data or "")
         return f"The roundtable is cancelled. {told} registered people will be told."
 
     if request.method == "POST":
         return act(cancel, form, url_for("organizer.show_event", event_id=event_id))
     return page("organizer/cancel_event.html", form, event=event,
-                 counts=reports.status_counts(db.session, [event.id])[event.id])
+                 counts=reports.status_counts(db.session(), [event.id])[event.id])
 
 
 @bp.get("/events/<int:event_id>/audit")
@@ -143,4 +143,4 @@ def show_audit(event_id: int) -> str:
     """Show who did what to this roundtable, and when."""
     event = db.get_or_404(Event, event_id)
     return render_template("organizer/audit.html", event=event,
-                           lines=audit.audit_log(db.session, event.id))
+                           lines=audit.audit_log(db.session(), event.id))

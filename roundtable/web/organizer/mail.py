@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import (
-    Response,
     render_template,
     request,
     url_for,
 )
+from werkzeug.wrappers import Response
 
 from roundtable.domain.models import (
     Event,
@@ -31,8 +31,8 @@ def show_mail(event_id: int) -> str:
         "organizer/mail.html",
         event=event,
         status=status,
-        counts=outbox.status_counts(db.session, event.id),
-        messages=outbox.for_event(db.session, event.id, status),
+        counts=outbox.status_counts(db.session(), event.id),
+        messages=outbox.for_event(db.session(), event.id, status),
         action_form=ActionForm(return_to=here()),
     )
 
@@ -43,7 +43,7 @@ def retry_mail(message_id: int) -> Response:
     event_id = db.get_or_404(OutboxMessage, message_id).event_id
 
     def retry() -> str:
-        outbox.retry(db.session, actor=organizer_id(), now=utcnow(), message_id=message_id)
+        outbox.retry(db.session(), actor=organizer_id(), now=utcnow(), message_id=message_id)
         return "The message is queued again; the mail worker sends it within moments."
 
     return act(retry, ActionForm(), url_for("organizer.show_mail", event_id=event_id))

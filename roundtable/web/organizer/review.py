@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import (
-    Response,
     render_template,
     url_for,
 )
+from werkzeug.wrappers import Response
 
 from roundtable.domain import registrations, reports
 from roundtable.domain.models import (
@@ -24,7 +24,7 @@ def list_reviews() -> str:
     """Show every signup awaiting review, with the engine's reasons and one-click decisions."""
     return render_template(
         "organizer/review.html",
-        items=reports.review_queue(db.session, utcnow()),
+        items=reports.review_queue(db.session(), utcnow()),
         form=NoteForm(return_to=url_for("organizer.list_reviews")),
     )
 
@@ -35,7 +35,7 @@ def approve_registration(registration_id: int) -> Response:
     form = NoteForm()
 
     def approve() -> str:
-        status = registrations.approve(db.session, actor=organizer_id(), now=utcnow(),
+        status = registrations.approve(db.session(), actor=organizer_id(), now=utcnow(),
                                        registration_id=registration_id, note=form.note.data or "")
         if status == RegistrationStatus.CONFIRMED:
             return "Approved: they have a seat and will get the invitation."
@@ -52,7 +52,7 @@ def decline_registration(registration_id: int) -> Response:
     form = NoteForm()
 
     def decline() -> str:
-        registrations.decline(db.session, actor=organizer_id(), now=utcnow(),
+        registrations.decline(db.session(), actor=organizer_id(), now=utcnow(),
                               registration_id=registration_id, note=form.note.data or "")
         return "Declined: they will be told by email."
 

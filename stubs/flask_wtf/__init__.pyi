@@ -1,0 +1,26 @@
+# Types for the part of Flask-WTF that Roundtable uses: Flask-WTF ships no types, and PyPI has no
+# stub package for it. Used by mypy only (mypy_path in pyproject.toml); add to it as needed.
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from flask import Flask
+from markupsafe import Markup
+from wtforms import Field, Form
+
+_V = TypeVar("_V", bound=Callable[..., Any])
+
+class FlaskForm(Form):
+    # formdata defaults to the request's form data (and files) when the request has any.
+    def __init__(self, formdata: Any = ..., **kwargs: Any) -> None: ...
+    def is_submitted(self) -> bool: ...
+    def validate_on_submit(
+        self, extra_validators: Mapping[str, Sequence[Any]] | None = None
+    ) -> bool: ...
+    def hidden_tag(self, *fields: str | Field) -> Markup: ...
+
+class CSRFProtect:
+    def __init__(self, app: Flask | None = None) -> None: ...
+    def init_app(self, app: Flask) -> None: ...
+    def protect(self) -> None: ...
+    def exempt(self, view: _V) -> _V: ...

@@ -7,6 +7,7 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -146,13 +147,14 @@ def gunicorn_server(
         cwd=workdir,
         stdout=log,
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, so the workers end with the master
     )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                with urllib.request.urlopen(base + "/", timeout=2) as response:
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
                     if response.status == 200:
                         break
             except OSError:
@@ -161,10 +163,11 @@ def gunicorn_server(
                 raise RuntimeError(
                     "gunicorn did not start:\n" + (workdir / "gunicorn.log").read_text()[-3000:]
                 )
-            time.sleep(0.2)
+            time.sleep(0.05)
         yield base
     finally:
-        process.terminate()
+        # Every request the test made has been answered: end master and workers at once.
+        os.killpg(process.pid, signal.SIGKILL)
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:

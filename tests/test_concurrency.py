@@ -62,9 +62,9 @@ def _post_signup(base: str, slug: str, n: int) -> int:
     return response.status_code
 
 
-def _storm(base: str, slug: str) -> Counter[int]:
+def _storm(base: str, slug: str, signups: int = SIGNUPS) -> Counter[int]:
     with ThreadPoolExecutor(max_workers=50) as pool:
-        return Counter(pool.map(lambda n: _post_signup(base, slug, n), range(SIGNUPS)))
+        return Counter(pool.map(lambda n: _post_signup(base, slug, n), range(signups)))
 
 
 def _rows(event_id: int) -> list[Registration]:
@@ -96,7 +96,7 @@ def test_control_without_the_lock_oversells(database_url, make_event) -> None:
     event_id, slug = event.id, event.slug
     db.session.commit()
     with _server(database_url, locks=False, delay_ms=60) as base:
-        _storm(base, slug)
+        _storm(base, slug, signups=3 * CAPACITY)  # enough to oversell when unguarded
     confirmed = sum(r.status == RegistrationStatus.CONFIRMED for r in _rows(event_id))
     assert confirmed > CAPACITY, "the unguarded control run should have oversold"
 

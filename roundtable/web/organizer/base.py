@@ -24,7 +24,6 @@ bp = Blueprint("organizer", __name__, url_prefix="/organizer")
 OPEN_ENDPOINTS = {"organizer.log_in"}
 
 
-OPEN_ENDPOINTS = {"organizer.log_in"}
 LOGIN_FAILED = "That email and password do not match an organizer account."
 
 

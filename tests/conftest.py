@@ -19,7 +19,7 @@ from argon2 import PasswordHasher
 from flask import Flask, current_app, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from roundtable import create_app
 from roundtable.domain import accounts, tokens
@@ -132,21 +132,41 @@ def _migrate(url: str) -> None:
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def _emptier(database_template: str) -> Iterator[Callable[[], None]]:
+    """Return a callable that empties every table of the PostgreSQL test database, fast.
+
+    DELETE in dependency order and a sequence reset cost a few milliseconds where TRUNCATE
+    costs thirty; the tables of one test hold a handful of rows.
+    """
+    engine = create_engine(database_template)
+    tables = list(reversed(db.metadata.sorted_tables))
+
+    def empty() -> None:
+        with engine.begin() as conn:
+            for table in tables:
+                conn.execute(table.delete())
+            for table in tables:
+                conn.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), 1, false)"
+                ))
+
+    yield empty
+    engine.dispose()
+
+
 @pytest.fixture
-def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
+def database_url(database_template: str, tmp_path: Path, request: pytest.FixtureRequest
+                 ) -> Iterator[str]:
     """Yield a database with the migrated schema and no rows, private to this test."""
     if DATABASE == "sqlite":
         path = tmp_path / "roundtable.sqlite"
         shutil.copyfile(database_template.removeprefix("sqlite:///"), path)
         yield f"sqlite:///{path}"
         return
+    empty = request.getfixturevalue("_emptier")
     yield database_template
-    app = create_app(base_config(database_template))
-    with app.app_context():
-        tables = ", ".join(t.name for t in db.metadata.sorted_tables)
-        with db.engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        db.engine.dispose()
+    empty()
 
 
 @pytest.fixture

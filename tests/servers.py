@@ -139,6 +139,7 @@ def gunicorn_server(
             "60",
             "--backlog",
             "512",
+            "--preload",  # the app is built once, then the workers fork (they start faster)
             "--pythonpath",
             str(Path(__file__).resolve().parent),
             app,

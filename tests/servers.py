@@ -17,6 +17,11 @@ from pathlib import Path
 from typing import Any
 
 
+def python_path() -> dict[str, str]:
+    """Return PYTHONPATH for child processes, when set (a checkout tested beside another)."""
+    return {"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else {}
+
+
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
     with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as s:
@@ -120,7 +125,7 @@ def gunicorn_server(
     import urllib.request
 
     port = free_port()
-    env = {"PATH": os.environ.get("PATH", ""), "LC_ALL": "C.UTF-8"}
+    env = {"PATH": os.environ.get("PATH", ""), "LC_ALL": "C.UTF-8", **python_path()}
     env.update({f"ROUNDTABLE_{k}": v for k, v in settings.items()})
     workdir = Path(tempfile.mkdtemp(prefix="roundtable-gunicorn-"))
     log = open(workdir / "gunicorn.log", "wb")  # noqa: SIM115 - closed below

@@ -236,7 +236,8 @@ def test_send_mail_watch_keeps_delivering(smtp, database_url, make_event, sign_u
 
     from conftest import SECRET
 
-    env = {"PATH": "", "ROUNDTABLE_DATABASE_URL": database_url, "ROUNDTABLE_SECRET_KEY": SECRET,
+    env = {"PATH": "", **python_path(), "ROUNDTABLE_DATABASE_URL": database_url,
+           "ROUNDTABLE_SECRET_KEY": SECRET,
            "ROUNDTABLE_SMTP_URL": smtp.url}
     worker = subprocess.Popen(
         [sys.executable, "-c", "from roundtable.cli import main; main()", "send-mail", "--watch",
@@ -268,7 +269,8 @@ def test_several_send_mail_processes_deliver_each_message_once(smtp, database_ur
     event = make_event(capacity=60)
     for n in range(40):
         sign_up(event, email=f"person{n}@firm{n}.example")
-    env = {"PATH": "", "ROUNDTABLE_DATABASE_URL": database_url, "ROUNDTABLE_SECRET_KEY": SECRET,
+    env = {"PATH": "", **python_path(), "ROUNDTABLE_DATABASE_URL": database_url,
+           "ROUNDTABLE_SECRET_KEY": SECRET,
            "ROUNDTABLE_SMTP_URL": smtp.url}
     command = [sys.executable, "-c", "from roundtable.cli import main; main()", "send-mail"]
     workers = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE,

@@ -14,6 +14,8 @@ from roundtable.domain.seniority import Seniority
 from roundtable.extensions import db
 from roundtable.notify import compose, outbox, transports
 
+from servers import python_path
+
 
 class Clock:
     """A clock the test moves by hand."""

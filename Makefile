@@ -15,7 +15,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Serve the embedded-SQLite service with the demo roundtable in it (mail goes to instance/mail/).
+## Serve the embedded-SQLite service with the demo roundtable in it (mail goes to instance/mail/,
+## readable at /mail-preview/).
+run: export ROUNDTABLE_MAIL_PREVIEW ?= true
 run: install
 	$(BIN)/roundtable db upgrade
 	$(BIN)/roundtable seed-demo

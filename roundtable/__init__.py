@@ -69,6 +69,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(attendee_bp)
     app.register_blueprint(organizer_bp)
+    if app.config["MAIL_PREVIEW"]:
+        from roundtable.web.preview import bp as preview_bp
+
+        app.register_blueprint(preview_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -17,7 +17,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from roundtable import database
-from roundtable.domain import accounts, demo, events, registrations, reports
+from roundtable.domain import accounts, demo, events, registrations, reports, signups
 from roundtable.domain.errors import DomainError, NotFound
 from roundtable.domain.models import Organizer, utcnow
 from roundtable.extensions import db
@@ -109,8 +109,9 @@ def purge_command(older_than: str) -> None:
     cutoff = utcnow() - parse_age(older_than)
     with writing():
         count = registrations.purge(db.session(), now=utcnow(), ended_before=cutoff)
+        expired = signups.purge_expired(db.session(), now=utcnow())
     click.echo(f"Erased the personal data of {count} registrations of events ended before "
-               f"{cutoff:%Y-%m-%d}.")
+               f"{cutoff:%Y-%m-%d}, and {expired} signups never confirmed.")
 
 
 @click.command("create-organizer")

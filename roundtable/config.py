@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
@@ -30,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "LOCK_TIMEOUT_MS": 5_000,  # PostgreSQL: how long a write waits for the event's lock
     "BASE_URL": "http://127.0.0.1:5000",
     "MAIL_FROM": "Roundtable <roundtable@localhost>",
+    "MAIL_PREVIEW": False,  # the demo: a page listing the .eml files (loopback base URLs only)
     "SMTP_URL": None,
     "DEFAULT_TIMEZONE": "Europe/London",
     "BOOTSTRAP_SERVE_LOCAL": True,
@@ -70,6 +73,13 @@ def _finish(app: Flask) -> None:
         )
     if not str(cfg["BASE_URL"]).startswith(("http://", "https://")):
         raise ConfigError("BASE_URL", "must start with http:// or https://")
+    if not isinstance(cfg["MAIL_PREVIEW"], bool):
+        raise ConfigError("MAIL_PREVIEW", f"must be true or false, got {cfg['MAIL_PREVIEW']!r}")
+    if cfg["MAIL_PREVIEW"] and not _is_loopback(str(cfg["BASE_URL"])):
+        raise ConfigError(
+            "MAIL_PREVIEW", "shows every mail to anyone: it is for a demo on a loopback address "
+            "(ROUNDTABLE_BASE_URL http://127.0.0.1:PORT or http://localhost:PORT) only"
+        )
     if str(cfg["BASE_URL"]).startswith("https://"):  # served over TLS: cookies only over TLS
         cfg["SESSION_COOKIE_SECURE"] = True
         cfg["REMEMBER_COOKIE_SECURE"] = True
@@ -88,6 +98,17 @@ def _finish(app: Flask) -> None:
         raise ConfigError(
             "DEFAULT_TIMEZONE", "must be an IANA time zone such as Europe/Berlin"
         ) from exc
+
+
+def _is_loopback(url: str) -> bool:
+    """Return True when ``url``'s host is this machine only (127.0.0.0/8, ::1, localhost)."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _database_uri(app: Flask) -> str:

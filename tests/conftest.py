@@ -170,11 +170,15 @@ def database_url(database_template: str, tmp_path: Path, request: pytest.Fixture
 
 
 @pytest.fixture
-def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
-    """Return a callable that builds an app on this test's database with extra settings."""
+def make_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """Return a callable that builds an app on this test's database with extra settings.
+
+    Its instance folder (mail files, the generated key) is the test's own.
+    """
     apps: list[Flask] = []
 
     def build(**overrides: Any) -> Flask:
+        overrides.setdefault("INSTANCE_PATH", str(tmp_path / "instance"))
         app = create_app(base_config(database_url, **overrides))
         app.test_client_class = FreshContextClient
         apps.append(app)
@@ -235,6 +239,9 @@ def make_event(app: Flask) -> Callable[..., Event]:
             "minimum_level": Seniority.DIRECTOR,
             "approval_mode": ApprovalMode.AUTO,
             "status": EventStatus.PUBLISHED,
+            # Most tests are about what happens once an address is known; the double opt-in has
+            # its own tests (test_confirmation.py), and sign_up confirms when it is on.
+            "confirm_email": False,
         }
         fields.update(overrides)
         event = Event(**fields)
@@ -334,6 +341,18 @@ def sign_up(client: FlaskClient) -> Callable[..., Registration]:
         response = client.post(f"/events/{event.slug}/register", data=data)
         assert response.status_code == 303, response.get_data(as_text=True)[-2000:]
         db.session.rollback()
+        if event.confirm_email:  # answer the mail, as the person would
+            from roundtable.domain import signups
+            from roundtable.domain.models import SignupRequest
+
+            request = db.session.scalars(
+                select(SignupRequest).where(SignupRequest.event_id == event.id)
+                .order_by(SignupRequest.id.desc())
+            ).first()
+            token = signups.confirmation_token(SECRET, request)
+            confirmed = client.post(f"/events/{event.slug}/confirm/{token}")
+            assert confirmed.status_code == 303, confirmed.get_data(as_text=True)[-2000:]
+            db.session.rollback()
         return db.session.scalars(
             select(Registration)
             .where(Registration.event_id == event.id)

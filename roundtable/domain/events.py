@@ -144,6 +144,7 @@ class EventDetails:
     company_cap: int | None = None
     minimum_level: Seniority = Seniority.DIRECTOR
     approval_mode: ApprovalMode = ApprovalMode.AUTO
+    confirm_email: bool = True
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,7 @@ def details_of(event: Event) -> EventDetails:
         company_cap=event.company_cap,
         minimum_level=event.minimum_level,
         approval_mode=event.approval_mode,
+        confirm_email=event.confirm_email,
     )
 
 
@@ -273,6 +275,7 @@ def _checked(details: EventDetails) -> dict[str, Any]:
         "company_cap": details.company_cap,
         "minimum_level": details.minimum_level,
         "approval_mode": details.approval_mode,
+        "confirm_email": details.confirm_email,
     }
 
 

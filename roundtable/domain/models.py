@@ -19,9 +19,11 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
+from roundtable.domain.addresses import address_key
 from roundtable.domain.seniority import Seniority
 
 
@@ -132,6 +134,8 @@ class Event(Base):
         _enum(EventStatus, "event_status"), default=EventStatus.DRAFT
     )
     company_cap: Mapped[int | None] = mapped_column(Integer)
+    # Double opt-in: a public signup holds nothing until its address answers the mail.
+    confirm_email: Mapped[bool] = mapped_column(default=True, server_default=true())
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -150,12 +154,15 @@ class Registration(Base):
         UniqueConstraint("event_id", "email", name="uq_registration_event_email"),
         UniqueConstraint("event_id", "queue_position", name="uq_registration_event_queue"),
         Index("ix_registration_event_status", "event_id", "status"),
+        Index("ix_registration_event_email_key", "event_id", "email_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
     name: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320))
+    # The address as the uniqueness rule compares it (no +tag; gmail without dots).
+    email_key: Mapped[str | None] = mapped_column(String(320))
     company: Mapped[str | None] = mapped_column(String(200))
     company_key: Mapped[str | None] = mapped_column(String(200), index=True)
     job_title: Mapped[str | None] = mapped_column(String(300))
@@ -181,8 +188,50 @@ class Registration(Base):
 
     event: Mapped[Event] = relationship(back_populates="registrations", lazy="raise")
 
+    @validates("email")
+    def _keep_email_key(self, _key: str, email: str | None) -> str | None:
+        """Keep ``email_key`` in step with the address, whoever sets it."""
+        self.email_key = address_key(email) if email else None
+        return email
+
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.status}>"
+
+
+class SignupRequest(Base):
+    """A public signup whose address has not answered yet: it holds no seat and no place.
+
+    The confirmation mail carries a link derived from the secret key and ``salt`` (only its
+    hash is kept); confirming admits the person then, in confirmation order. It expires.
+    """
+
+    __tablename__ = "signup_request"
+    __table_args__ = (
+        Index("ix_signup_request_event_email_key", "event_id", "email_key"),
+        Index("ix_signup_request_expires_at", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    email_key: Mapped[str] = mapped_column(String(320))
+    company: Mapped[str] = mapped_column(String(200))
+    job_title: Mapped[str] = mapped_column(String(300))
+    seniority: Mapped[Seniority] = mapped_column(_enum(Seniority, "seniority_level"))
+    discussion_topic: Mapped[str | None] = mapped_column(Text)
+    salt: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="SET NULL")
+    )
+
+    def __repr__(self) -> str:
+        return f"<SignupRequest {self.id}>"
 
 
 class OutboxStatus(enum.StrEnum):

@@ -11,7 +11,7 @@ Which states may follow which, and which calendar message a change sends, is ``l
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, select, update
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from roundtable.database import begin_write
 from roundtable.domain import audit, eligibility, lifecycle, seating, tokens
+from roundtable.domain.addresses import address_key
 from roundtable.domain.errors import DomainError, InvalidTransition, NotFound, RegistrationClosed
 from roundtable.domain.events import ensure_not_cancelled, is_open_for_registration
 from roundtable.domain.models import (
@@ -30,6 +31,7 @@ from roundtable.domain.models import (
     OutboxMessage,
     Registration,
     RegistrationStatus,
+    SignupRequest,
 )
 from roundtable.domain.seniority import Seniority
 from roundtable.notify import outbox
@@ -90,6 +92,38 @@ def closed_reason(event: Event, now: datetime) -> str | None:
     return "Registration has closed: this roundtable has already started."
 
 
+ALREADY_REGISTERED_EVERY = timedelta(hours=1)
+
+
+def find_by_address(session: Session, event_id: int, email: str) -> Registration | None:
+    """Return the event's registration of the same person (by address key), if any."""
+    return session.scalar(
+        select(Registration)
+        .where(Registration.event_id == event_id, Registration.email_key == address_key(email))
+        .order_by(Registration.id)
+        .limit(1)
+    )
+
+
+def remind_registered(session: Session, registration: Registration, now: datetime) -> bool:
+    """Send "you are already registered" unless one went out within the hour; say if it did."""
+    recent = session.scalar(
+        select(OutboxMessage.id).where(
+            OutboxMessage.registration_id == registration.id,
+            OutboxMessage.kind == "already_registered",
+            OutboxMessage.created_at > now - ALREADY_REGISTERED_EVERY,
+        ).limit(1)
+    )
+    if recent is not None:
+        return False
+    message = outbox.enqueue(
+        session, "already_registered", registration,
+        calendar=lifecycle.calendar_method(registration.status, registration.status, refresh=True),
+    )
+    message.created_at = now
+    return True
+
+
 def admit(
     session: Session,
     *,
@@ -121,9 +155,7 @@ def admit(
         reason = closed_reason(event, now)
         if reason:
             raise RegistrationClosed(reason)
-    existing = session.scalar(
-        select(Registration).where(Registration.event_id == event.id, Registration.email == email)
-    )
+    existing = find_by_address(session, event.id, email)
     if existing is not None:
         retake = (
             lifecycle.can_take_up_again(existing) if by_hand
@@ -135,10 +167,7 @@ def admit(
                 f"({lifecycle.short_label(existing.status).lower()})."
             )
         if not retake:
-            outbox.enqueue(
-                session, "already_registered", existing,
-                calendar=lifecycle.calendar_method(existing.status, existing.status, refresh=True),
-            )
+            remind_registered(session, existing, now)
             return Admission(existing, duplicate=True)
 
     verdict = (
@@ -272,6 +301,14 @@ def by_token(session: Session, token: str) -> Registration | None:
     return session.scalar(
         select(Registration).where(Registration.manage_token_hash == tokens.hash_token(token))
     )
+
+
+def registration_of(session: Session, registration_id: int) -> Registration:
+    """Return the registration with this id; raise NotFound when there is none."""
+    registration = session.get(Registration, registration_id)
+    if registration is None:
+        raise NotFound("There is no such registration.")
+    return registration
 
 
 def ensure_changeable(event: Event, now: datetime) -> None:
@@ -505,6 +542,11 @@ def erase(session: Session, *, actor: int | None, now: datetime, registration_id
 
 def _strip_personal_data(session: Session, registration: Registration, now: datetime) -> None:
     session.execute(delete(OutboxMessage).where(OutboxMessage.registration_id == registration.id))
+    if registration.email_key is not None:  # the signups that led here hold the same data
+        session.execute(delete(SignupRequest).where(
+            SignupRequest.event_id == registration.event_id,
+            SignupRequest.email_key == registration.email_key,
+        ))
     # Organizer notes about the person may name them: keep who did what and when, not the note.
     session.execute(
         update(AuditEntry).where(AuditEntry.registration_id == registration.id).values(detail="")
@@ -546,7 +588,7 @@ def send_links(session: Session, *, now: datetime, email: str) -> int:
     rows = session.scalars(
         select(Registration)
         .join(Event, Event.id == Registration.event_id)
-        .where(Registration.email == address, Event.ends_at > now)
+        .where(Registration.email_key == address_key(address), Event.ends_at > now)
     ).all()
     for registration in rows:
         outbox.enqueue(session, "manage_link", registration)

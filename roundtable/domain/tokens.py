@@ -18,10 +18,10 @@ def new_salt() -> str:
     return secrets.token_hex(16)
 
 
-def derive(secret_key: str, registration_id: int, salt: str) -> str:
-    """Return the manage token of a registration."""
+def derive(secret_key: str, row_id: int, salt: str, *, purpose: str = "manage") -> str:
+    """Return the token of a row: a registration's manage link, or another ``purpose``'s."""
     digest = hmac.new(
-        secret_key.encode(), f"manage:{registration_id}:{salt}".encode(), hashlib.sha256
+        secret_key.encode(), f"{purpose}:{row_id}:{salt}".encode(), hashlib.sha256
     ).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 

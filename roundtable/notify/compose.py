@@ -11,13 +11,20 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from sqlalchemy.orm import Session
 
-from roundtable.domain import registrations, seating
-from roundtable.domain.models import Event, EventFormat, OutboxMessage, Registration
+from roundtable.domain import registrations, seating, signups
+from roundtable.domain.models import (
+    Event,
+    EventFormat,
+    OutboxMessage,
+    Registration,
+    SignupRequest,
+)
 from roundtable.notify import calendar
 from roundtable.notify.outbox import CALENDAR_STATUS, Undeliverable
 from roundtable.web import display
 
 SUBJECTS = {
+    "confirm_signup": "Please confirm your signup: {title}",
     "confirmed": "Your seat is confirmed: {title}",
     "waitlisted": "You are on the waiting list: {title}",
     "pending_review": "We have your request: {title}",
@@ -78,8 +85,48 @@ def _sender() -> tuple[str, str]:
     return parseaddr(current_app.config["MAIL_FROM"])
 
 
+def confirm_url(event: Event, signup: SignupRequest) -> str:
+    """Return the absolute address of a signup's confirmation page."""
+    token = signups.confirmation_token(current_app.config["SECRET_KEY"], signup)
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/events/{event.slug}/confirm/{token}"
+
+
+def _envelope(message: OutboxMessage, subject: str, now: datetime) -> EmailMessage:
+    email = EmailMessage()
+    email["Subject"] = subject
+    email["From"] = current_app.config["MAIL_FROM"]
+    email["To"] = message.recipient
+    email["Date"] = format_datetime(now)
+    # One Message-ID per outbox row, the same on every attempt, so receivers can drop repeats.
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "roundtable.invalid"
+    email["Message-ID"] = f"<outbox-{message.id}.{message.created_at:%Y%m%d%H%M%S}@{host}>"
+    email["Auto-Submitted"] = "auto-generated"
+    return email
+
+
+def _compose_confirmation(session: Session, message: OutboxMessage, now: datetime) -> EmailMessage:
+    signup = session.get(SignupRequest, int((message.payload or {}).get("signup_id", 0)))
+    if signup is None or message.recipient is None:
+        raise Undeliverable("the signup expired or was erased")
+    event = session.get(Event, signup.event_id)
+    assert event is not None
+    context = {
+        "event": event,
+        "signup": signup,
+        "when": display.event_when(event),
+        "confirm_url": confirm_url(event, signup),
+        "event_url": event_url(event),
+    }
+    email = _envelope(message, SUBJECTS[message.kind].format(title=event.title), now)
+    email.set_content(render_template(f"email/{message.kind}.txt", **context))
+    email.add_alternative(render_template(f"email/{message.kind}.html", **context), subtype="html")
+    return email
+
+
 def compose(session: Session, message: OutboxMessage, now: datetime) -> EmailMessage:
     """Render an outbox row into an email with text, HTML and (if any) calendar parts."""
+    if message.kind == "confirm_signup":
+        return _compose_confirmation(session, message, now)
     registration = session.get(Registration, message.registration_id or 0)
     if registration is None or registration.email is None or message.recipient is None:
         raise Undeliverable("the registration was erased")
@@ -99,15 +146,7 @@ def compose(session: Session, message: OutboxMessage, now: datetime) -> EmailMes
         if payload.get("calendar") == "REQUEST"
         else None,
     }
-    email = EmailMessage()
-    email["Subject"] = SUBJECTS[message.kind].format(title=event.title)
-    email["From"] = current_app.config["MAIL_FROM"]
-    email["To"] = message.recipient
-    email["Date"] = format_datetime(now)
-    # One Message-ID per outbox row, the same on every attempt, so receivers can drop repeats.
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "roundtable.invalid"
-    email["Message-ID"] = f"<outbox-{message.id}.{message.created_at:%Y%m%d%H%M%S}@{host}>"
-    email["Auto-Submitted"] = "auto-generated"
+    email = _envelope(message, SUBJECTS[message.kind].format(title=event.title), now)
     email.set_content(render_template(f"email/{message.kind}.txt", **context))
     email.add_alternative(render_template(f"email/{message.kind}.html", **context), subtype="html")
     method = payload.get("calendar")

@@ -23,7 +23,13 @@ from sqlalchemy.orm import Session
 from roundtable.database import begin_write
 from roundtable.domain import audit
 from roundtable.domain.errors import InvalidTransition, NotFound
-from roundtable.domain.models import Event, OutboxMessage, OutboxStatus, Registration
+from roundtable.domain.models import (
+    Event,
+    OutboxMessage,
+    OutboxStatus,
+    Registration,
+    SignupRequest,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +87,19 @@ def enqueue(
         registration_id=registration.id,
         recipient=registration.email,
         payload=payload,
+    )
+    session.add(message)
+    return message
+
+
+def enqueue_signup(session: Session, signup: SignupRequest) -> OutboxMessage:
+    """Record the mail that asks a signup's address to confirm, delivered after commit."""
+    message = OutboxMessage(
+        kind="confirm_signup",
+        event_id=signup.event_id,
+        registration_id=None,
+        recipient=signup.email,
+        payload={"signup_id": signup.id},
     )
     session.add(message)
     return message

@@ -282,6 +282,11 @@ class EventForm(FlaskForm):
                  SelectChoice(ApprovalMode.REVIEW_ALL.value, "An organizer reviews every signup")],
         validate_choice=True,
     )
+    confirm_email = BooleanField(
+        "Signups confirm their address by email before they hold a seat (recommended; turn "
+        "off only for a roundtable you fill by hand)",
+        default=True,
+    )
 
     def details(self) -> EventDetails:
         """Return the entered values as the domain's EventDetails."""
@@ -302,6 +307,7 @@ class EventForm(FlaskForm):
             company_cap=self.company_cap.data,
             minimum_level=Seniority(self.minimum_level.data),
             approval_mode=ApprovalMode(self.approval_mode.data),
+            confirm_email=bool(self.confirm_email.data),
         )
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, session, url_for
 from werkzeug.wrappers import Response
 
-from roundtable.domain import events, registrations, seating
+from roundtable.domain import events, seating, signups
 from roundtable.domain.models import Event, EventFormat, Registration, utcnow
 from roundtable.extensions import db, limiter
 from roundtable.notify import calendar
-from roundtable.web.forms import SignupForm
+from roundtable.web.forms import ConfirmForm, SignupForm
 from roundtable.web.transaction import writing
 
 bp = Blueprint("public", __name__)
@@ -66,11 +66,36 @@ def submit_signup(slug: str) -> Response | tuple[str, int]:
             "public/event.html", **events.page_context(db.session(), event, utcnow()), form=form
         ), 400
     with writing():
-        admission = registrations.admit(
-            db.session(), actor=None, now=utcnow(), slug=slug, applicant=form.applicant(),
+        result = signups.sign_up(
+            db.session(), now=utcnow(), slug=slug, applicant=form.applicant(),
             secret_key=current_app.config["SECRET_KEY"],
         )
-        outcome = {"id": admission.registration.id, "duplicate": admission.duplicate}
+        admission = result.admission
+        outcome = {"inbox": slug} if admission is None else {
+            "id": admission.registration.id, "duplicate": admission.duplicate}
+    session["signup"] = outcome
+    return redirect(url_for("public.show_outcome", slug=slug), code=303)
+
+
+@bp.route("/events/<slug>/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def confirm_signup(slug: str, token: str) -> Response | str:
+    """Ask for one click (a mail scanner's GET changes nothing), then admit the person."""
+    event = events.by_slug(db.session(), slug)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        signup = signups.by_token(db.session(), token)
+        if signup is None or signup.event_id != event.id:
+            abort(404)
+        return render_template("signup/confirm.html", event=event, signup=signup, form=form,
+                               expired=signup.expires_at <= utcnow() and not signup.confirmed_at)
+    with writing():
+        confirmation = signups.confirm(
+            db.session(), now=utcnow(), token=token, secret_key=current_app.config["SECRET_KEY"]
+        )
+        registration = confirmation.admission.registration
+        outcome = {"id": registration.id, "duplicate": confirmation.admission.duplicate,
+                   "again": confirmation.again}
     session["signup"] = outcome
     return redirect(url_for("public.show_outcome", slug=slug), code=303)
 
@@ -80,6 +105,9 @@ def show_outcome(slug: str) -> Response | str:
     """Say plainly what the signup led to and what happens next."""
     event = events.by_slug(db.session(), slug)
     outcome = session.get("signup") or {}
+    if outcome.get("inbox") == slug:
+        return render_template("signup/check_inbox.html", event=event,
+                               mail_preview=current_app.config["MAIL_PREVIEW"])
     registration = db.session.get(Registration, outcome.get("id", 0))
     if registration is None or registration.event_id != event.id:
         return redirect(url_for("public.show_event", slug=slug))
@@ -87,7 +115,8 @@ def show_outcome(slug: str) -> Response | str:
         "signup/outcome.html",
         event=event,
         registration=registration,
-        duplicate=outcome.get("duplicate", False),
+        # A confirmation link used again shows where its owner stands now.
+        duplicate=outcome.get("duplicate", False) and not outcome.get("again", False),
         position=seating.waitlist_position(db.session(), registration),
     )
 

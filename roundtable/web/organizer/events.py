@@ -42,6 +42,7 @@ def create_event() -> Response | tuple[str, int]:
     form = EventForm(data=None if request.method == "POST" else {
         "timezone": current_app.config["DEFAULT_TIMEZONE"], "capacity": 20,
         "minimum_level": "director", "format": "online", "approval_mode": "auto",
+        "confirm_email": True,
     })
     if form.validate_on_submit():
         try:

@@ -16,7 +16,7 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from roundtable.domain.models import Event, Registration, RegistrationStatus
+from roundtable.domain.models import Event, Registration, RegistrationStatus, SignupRequest
 from roundtable.extensions import db
 
 from conftest import SECRET, base_config
@@ -168,3 +168,43 @@ def test_control_mixed_storm_without_the_lock_oversells(database_url, make_event
     slug = event.slug
     db.session.commit()
     assert _run_mixed(database_url, slug, locks=False) > 0, "the unguarded storm should oversell"
+
+
+def test_parallel_confirmations_fill_exactly_the_seats_in_confirmation_order(
+    database_url, make_event
+) -> None:
+    """Addresses answering at once: never more seats than the room, and nobody lost."""
+    from datetime import UTC, datetime
+
+    from roundtable.domain import registrations, signups
+    from roundtable.domain.seniority import Seniority
+
+    event = make_event(capacity=CAPACITY, confirm_email=True)
+    event_id, slug = event.id, event.slug
+    now = datetime.now(UTC)
+    for n in range(60):
+        applicant = registrations.Applicant(f"Leader {n}", f"leader{n}@firm{n}.example",
+                                            f"Firm {n}", "VP of Engineering", Seniority.VP)
+        signups.request(db.session, now=now, slug=slug, applicant=applicant, secret_key=SECRET)
+        db.session.commit()
+    tokens = [signups.confirmation_token(SECRET, s)
+              for s in db.session.scalars(select(SignupRequest).order_by(SignupRequest.id))]
+
+    def confirm(token: str) -> int:
+        return requests.post(f"{base}/events/{slug}/confirm/{token}", allow_redirects=False,
+                             timeout=120).status_code
+
+    with _server(database_url, locks=True, delay_ms=5) as base:
+        with ThreadPoolExecutor(max_workers=30) as pool:
+            codes = Counter(pool.map(confirm, tokens + tokens[:10]))  # some links clicked twice
+    assert codes == Counter({303: 70})
+    rows = _rows(event_id)
+    assert len(rows) == 60  # each address once, however often its link was used
+    statuses = Counter(r.status for r in rows)
+    assert statuses == {RegistrationStatus.CONFIRMED: CAPACITY,
+                        RegistrationStatus.WAITLISTED: 60 - CAPACITY}
+    # Seats and places follow the order of confirmation: every seat was confirmed no later
+    # than any waiting place.
+    seated = max(r.confirmed_at for r in rows if r.status == RegistrationStatus.CONFIRMED)
+    waiting = min(r.created_at for r in rows if r.status == RegistrationStatus.WAITLISTED)
+    assert seated <= waiting

@@ -73,6 +73,26 @@ def test_leader_signs_up_and_learns_at_once_they_have_a_seat(server, page, make_
     assert page.url.endswith(f"/events/{event.slug}/registered")
 
 
+def test_leader_confirms_the_address_from_the_mail_on_a_phone(server, browser, make_event) -> None:
+    from roundtable.domain import signups
+    from roundtable.domain.models import SignupRequest
+
+    event = make_event(title="Confirmed Roundtable", confirm_email=True)
+    page = browser.new_context(viewport={"width": 375, "height": 740}).new_page()
+    page.goto(f"{server}/events/{event.slug}")
+    fill_signup(page)
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
+    db.session.rollback()
+    assert db.session.scalars(select(Registration)).all() == []  # nothing held yet
+    request = db.session.scalars(select(SignupRequest)).one()
+    page.goto(f"{server}/events/{event.slug}/confirm/"
+              f"{signups.confirmation_token(SECRET, request)}")
+    page.get_by_role("button", name="Confirm my signup").click()
+    expect(page.get_by_role("heading", name="You have a seat")).to_be_visible()
+    page.context.close()
+
+
 def test_mistakes_are_shown_beside_the_fields_and_values_kept(server, page, make_event) -> None:
     event = make_event()
     page.goto(f"{server}/events/{event.slug}")

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from roundtable.config import load_config
 from roundtable.web import logs
@@ -30,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     load_config(app, config)
     logs.install()
+    register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -37,6 +39,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_security_headers(app)
     register_commands(app)
     return app
+
+
+def register_proxy(app: Flask) -> None:
+    """Believe X-Forwarded-For, -Proto and -Host from as many proxies as TRUSTED_PROXIES says.
+
+    With none (the default) the headers are ignored: anyone could send them.
+    """
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
 
 
 def register_extensions(app: Flask) -> None:
@@ -82,10 +96,12 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 
 def register_security_headers(app: Flask) -> None:
     """Send headers that keep pages (and private links) from leaking or being framed."""
+    https_only = str(app.config["BASE_URL"]).startswith("https://")
 
     @app.after_request
     def add_headers(response: Response) -> Response:
@@ -94,6 +110,8 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         # Private links must not travel to Google or Outlook in the Referer header.
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if https_only:  # browsers then never try plain http for this site again
+            response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
         if request.path.startswith("/r/"):
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from roundtable.config import load_config
+from roundtable.config import ConfigError, load_config
 from roundtable.web import logs
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -55,6 +55,8 @@ def register_proxy(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension singletons to ``app``."""
+    from limits.errors import ConfigurationError as LimitsConfigurationError
+
     from roundtable import database
     from roundtable.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
     from roundtable.web.organizer import load_organizer
@@ -62,7 +64,10 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")))
     csrf.init_app(app)
-    limiter.init_app(app)
+    try:
+        limiter.init_app(app)
+    except LimitsConfigurationError as exc:  # an unknown scheme, or redis:// without redis
+        raise ConfigError("RATELIMIT_STORAGE_URI", str(exc)) from exc
     bootstrap.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "organizer.log_in"

@@ -83,6 +83,7 @@ def test_environment_settings_are_read(tmp_path: Path, monkeypatch: pytest.Monke
         ("TRUSTED_PROXIES", "true"),
         ("TRUSTED_PROXIES", '"two"'),
         ("TRUSTED_HOSTS", '"roundtable.example.org"'),
+        ("RATELIMIT_STORAGE_URI", "carrier-pigeon://loft"),
     ],
 )
 def test_bad_setting_fails_naming_the_variable(

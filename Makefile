@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[postgres,test]'
+	$(BIN)/python -m pip install -q -e '.[postgres,redis,test]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -24,7 +24,7 @@ run: install
 	$(BIN)/roundtable send-mail --watch --interval 2 & trap 'kill $$!' EXIT INT TERM; \
 	$(BIN)/roundtable run --host 127.0.0.1 --port $(PORT)
 
-## Install what the tests need from Debian (PostgreSQL server, Chromium) when it is missing.
+## Install what the tests need from Debian (PostgreSQL server, Chromium, Redis) when missing.
 system-deps:
 	bash .ci/system-deps
 

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from roundtable.config import load_config
+from roundtable.config import ConfigError, load_config
 from roundtable.web import logs
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -30,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     load_config(app, config)
     logs.install()
+    register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -39,8 +41,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def register_proxy(app: Flask) -> None:
+    """Believe X-Forwarded-For, -Proto and -Host from as many proxies as TRUSTED_PROXIES says.
+
+    With none (the default) the headers are ignored: anyone could send them.
+    """
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
+
+
 def register_extensions(app: Flask) -> None:
     """Bind the extension singletons to ``app``."""
+    from limits.errors import ConfigurationError as LimitsConfigurationError
+
     from roundtable import database
     from roundtable.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
     from roundtable.web.organizer import load_organizer
@@ -48,7 +64,10 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")))
     csrf.init_app(app)
-    limiter.init_app(app)
+    try:
+        limiter.init_app(app)
+    except LimitsConfigurationError as exc:  # an unknown scheme, or redis:// without redis
+        raise ConfigError("RATELIMIT_STORAGE_URI", str(exc)) from exc
     bootstrap.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "organizer.log_in"
@@ -86,10 +105,12 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 
 def register_security_headers(app: Flask) -> None:
     """Send headers that keep pages (and private links) from leaking or being framed."""
+    https_only = str(app.config["BASE_URL"]).startswith("https://")
 
     @app.after_request
     def add_headers(response: Response) -> Response:
@@ -98,6 +119,8 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         # Private links must not travel to Google or Outlook in the Referer header.
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if https_only:  # browsers then never try plain http for this site again
+            response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
         if request.path.startswith("/r/"):
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "SQLITE_BUSY_TIMEOUT_MS": 30_000,
     "LOCK_TIMEOUT_MS": 5_000,  # PostgreSQL: how long a write waits for the event's lock
     "BASE_URL": "http://127.0.0.1:5000",
+    "TRUSTED_PROXIES": 0,  # how many reverse proxies in front may set X-Forwarded-*
     "MAIL_FROM": "Roundtable <roundtable@localhost>",
     "MAIL_PREVIEW": False,  # the demo: a page listing the .eml files (loopback base URLs only)
     "SMTP_URL": None,
@@ -65,14 +66,22 @@ def _finish(app: Flask) -> None:
     if not isinstance(cfg["SECRET_KEY"], str) or len(cfg["SECRET_KEY"]) < 16:
         raise ConfigError("SECRET_KEY", "must be a string of at least 16 characters")
     for name, least in (("SQLITE_BUSY_TIMEOUT_MS", 0), ("LOCK_TIMEOUT_MS", 1)):
-        if not isinstance(cfg[name], int) or isinstance(cfg[name], bool) or cfg[name] < least:
+        if not _whole_number(cfg[name], least):
             raise ConfigError(name, f"must be a whole number of milliseconds, got {cfg[name]!r}")
+    if not _whole_number(cfg["TRUSTED_PROXIES"], 0):
+        raise ConfigError(
+            "TRUSTED_PROXIES",
+            f"must be the number of proxies in front (0 or more), got {cfg['TRUSTED_PROXIES']!r}",
+        )
     if not isinstance(cfg["RATELIMIT_ENABLED"], bool):
         raise ConfigError(
             "RATELIMIT_ENABLED", f"must be true or false, got {cfg['RATELIMIT_ENABLED']!r}"
         )
     if not str(cfg["BASE_URL"]).startswith(("http://", "https://")):
         raise ConfigError("BASE_URL", "must start with http:// or https://")
+    base_host = urlsplit(str(cfg["BASE_URL"])).hostname
+    if not base_host:
+        raise ConfigError("BASE_URL", "must name a host, as in https://roundtable.example.org")
     if not isinstance(cfg["MAIL_PREVIEW"], bool):
         raise ConfigError("MAIL_PREVIEW", f"must be true or false, got {cfg['MAIL_PREVIEW']!r}")
     if cfg["MAIL_PREVIEW"] and not _is_loopback(str(cfg["BASE_URL"])):
@@ -83,6 +92,12 @@ def _finish(app: Flask) -> None:
     if str(cfg["BASE_URL"]).startswith("https://"):  # served over TLS: cookies only over TLS
         cfg["SESSION_COOKIE_SECURE"] = True
         cfg["REMEMBER_COOKIE_SECURE"] = True
+    if cfg.get("TRUSTED_HOSTS") is None:  # an explicit list (several names) is kept as given
+        cfg["TRUSTED_HOSTS"] = _trusted_hosts(base_host)
+    elif not isinstance(cfg["TRUSTED_HOSTS"], list) or not all(
+        isinstance(host, str) and host for host in cfg["TRUSTED_HOSTS"]
+    ):
+        raise ConfigError("TRUSTED_HOSTS", 'must be a list of host names, as in ["example.org"]')
     if cfg["SMTP_URL"]:
         from roundtable.notify.transports import SmtpTransport
 
@@ -100,6 +115,23 @@ def _finish(app: Flask) -> None:
         ) from exc
 
 
+def _whole_number(value: object, least: int) -> bool:
+    """Return whether ``value`` is an int (not a bool) of at least ``least``."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= least
+
+
+def _trusted_hosts(base_host: str) -> list[str]:
+    """Return the Host names requests may carry: the base URL's, and loopback if it is local.
+
+    A request naming any other host is refused (400), so no page or redirect is ever built on
+    a name an attacker chose.
+    """
+    try:
+        loopback = ipaddress.ip_address(base_host).is_loopback
+    except ValueError:
+        loopback = base_host == "localhost"
+    hosts = [base_host, "localhost", "127.0.0.1"] if loopback else [base_host]
+    return list(dict.fromkeys(hosts))
 def _is_loopback(url: str) -> bool:
     """Return True when ``url``'s host is this machine only (127.0.0.0/8, ::1, localhost)."""
     host = urlsplit(url).hostname or ""

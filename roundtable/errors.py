@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask, render_template
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from roundtable import database
 from roundtable.domain.errors import DomainError
@@ -24,6 +24,11 @@ def register(app: Flask) -> None:
     def domain_error(error: DomainError) -> tuple[str, int]:
         db.session.rollback()
         return render_template("errors/domain.html", error=error), error.status_code
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError) -> tuple[str, int, dict[str, str]]:
+        # A Host outside TRUSTED_HOSTS leaves no URL adapter: the page is plain, with no links.
+        return "This address does not serve Roundtable.\n", 400, {"Content-Type": "text/plain"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:

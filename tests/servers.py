@@ -1,4 +1,4 @@
-"""Real servers the suite starts itself: PostgreSQL (and, in later tests, SMTP and gunicorn)."""
+"""Real servers the suite starts itself: PostgreSQL, Redis, SMTP and gunicorn."""
 
 from __future__ import annotations
 
@@ -110,6 +110,68 @@ def postgres_server() -> Iterator[str]:
         )
         time.sleep(0.1)
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def redis_server() -> Iterator[str]:
+    """Run a throw-away Redis server on 127.0.0.1 and yield its URL.
+
+    Nothing is written to disk (no snapshots, no append-only file); its working directory is a
+    temporary one of its own, removed with it.
+    """
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not Path(binary).exists():
+        raise RuntimeError(
+            "No redis-server found: `make test` installs Debian's redis-server package; "
+            "run `make system-deps` or install redis-server."
+        )
+    root = Path(tempfile.mkdtemp(prefix="roundtable-redis-"))
+    port = free_port()
+    log = root / "redis.log"
+    process = subprocess.Popen(
+        [
+            binary,
+            "--port", str(port),
+            "--bind", "127.0.0.1",
+            "--protected-mode", "yes",
+            "--save", "",
+            "--appendonly", "no",
+            "--dir", str(root),
+            "--daemonize", "no",
+            "--logfile", str(log),
+        ],
+        cwd=root,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 15
+        while not _redis_answers(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                text = log.read_text() if log.exists() else ""
+                raise RuntimeError("redis-server did not start:\n" + text[-3000:])
+            time.sleep(0.02)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _redis_answers(port: int) -> bool:
+    """Return whether a Redis server on ``port`` answers PING."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager

@@ -77,6 +77,13 @@ def test_environment_settings_are_read(tmp_path: Path, monkeypatch: pytest.Monke
         ("LOCK_TIMEOUT_MS", "0"),
         ("LOCK_TIMEOUT_MS", '"5s"'),
         ("MAIL_FROM", "nobody"),
+        ("BASE_URL", "https://"),
+        ("TRUSTED_PROXIES", "-1"),
+        ("TRUSTED_PROXIES", "1.5"),
+        ("TRUSTED_PROXIES", "true"),
+        ("TRUSTED_PROXIES", '"two"'),
+        ("TRUSTED_HOSTS", '"roundtable.example.org"'),
+        ("RATELIMIT_STORAGE_URI", "carrier-pigeon://loft"),
     ],
 )
 def test_bad_setting_fails_naming_the_variable(
@@ -116,3 +123,42 @@ def test_https_base_url_makes_cookies_secure(tmp_path: Path) -> None:
     assert plain.config["SESSION_COOKIE_SECURE"] is False
     _dispose(app)
     _dispose(plain)
+
+
+@pytest.mark.parametrize(
+    ("base_url", "hosts"),
+    [
+        ("https://Roundtable.example.org/", ["roundtable.example.org"]),
+        ("http://roundtable.internal:8000", ["roundtable.internal"]),
+        ("http://127.0.0.1:5000", ["127.0.0.1", "localhost"]),
+        ("http://localhost:8000", ["localhost", "127.0.0.1"]),
+    ],
+)
+def test_trusted_hosts_follow_the_base_url(tmp_path: Path, base_url: str, hosts: list[str]) -> None:
+    app = _app(tmp_path, BASE_URL=base_url)
+    assert app.config["TRUSTED_HOSTS"] == hosts
+    _dispose(app)
+
+
+def test_trusted_hosts_given_explicitly_are_kept(tmp_path: Path) -> None:
+    names = ["roundtable.example.org", "www.roundtable.example.org"]
+    app = _app(tmp_path, BASE_URL="https://roundtable.example.org", TRUSTED_HOSTS=names)
+    assert app.config["TRUSTED_HOSTS"] == names
+    _dispose(app)
+
+
+def test_trusted_proxies_read_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    direct = _app(tmp_path)
+    assert direct.config["TRUSTED_PROXIES"] == 0
+    assert not isinstance(direct.wsgi_app, ProxyFix)
+    monkeypatch.setenv("ROUNDTABLE_TRUSTED_PROXIES", "2")
+    proxied = _app(tmp_path)
+    assert proxied.config["TRUSTED_PROXIES"] == 2
+    assert isinstance(proxied.wsgi_app, ProxyFix)
+    assert (proxied.wsgi_app.x_for, proxied.wsgi_app.x_proto, proxied.wsgi_app.x_host) == (2, 2, 2)
+    _dispose(direct)
+    _dispose(proxied)

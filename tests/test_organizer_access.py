@@ -259,16 +259,61 @@ def test_signed_in_organizer_visiting_login_goes_to_the_console(console_client) 
     assert response.status_code == 302 and response.headers["Location"] == "/organizer/"
 
 
-def test_failed_logins_are_rate_limited(make_app, organizer) -> None:
+def _log_in(client, email: str, password: str, address: str = "127.0.0.1", forwarded_for=None):
+    """Post the login form as if from ``address`` (through a proxy); return the status code."""
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    return client.post("/organizer/login", data={"email": email, "password": password},
+                       environ_base={"REMOTE_ADDR": address}, headers=headers).status_code
+
+
+def test_failed_logins_are_rate_limited_per_address(make_app, organizer) -> None:
     limited = make_app(RATELIMIT_ENABLED=True)
     with limited.app_context():
         client = limited.test_client()
-        for _ in range(10):
-            response = client.post("/organizer/login", data={"email": EMAIL, "password": "wrong"})
-            assert response.status_code == 400
-        response = client.post("/organizer/login", data={"email": EMAIL, "password": PASSWORD})
-        assert response.status_code == 429
+        for n in range(10):  # ten different accounts: the limit of the address itself
+            assert _log_in(client, f"guess{n}@organizers.example", "wrong") == 400
+        assert _log_in(client, EMAIL, PASSWORD) == 429
         assert client.get("/organizer/").status_code == 302
+        assert _log_in(limited.test_client(), EMAIL, PASSWORD, "127.0.0.2") == 303
+
+
+def test_a_stranger_cannot_lock_the_organizer_out(make_app, organizer) -> None:
+    limited = make_app(RATELIMIT_ENABLED=True)
+    with limited.app_context():
+        stranger, own = limited.test_client(), limited.test_client()
+        codes = [_log_in(stranger, EMAIL, "guessing", "127.0.0.66") for _ in range(7)]
+        assert codes == [400] * 5 + [429] * 2  # five tries at one account from one address
+        assert _log_in(stranger, EMAIL, PASSWORD, "127.0.0.66") == 429  # even the right one
+        for n in range(5):  # the address's other five failures
+            assert _log_in(stranger, f"other{n}@organizers.example", "x", "127.0.0.66") == 400
+        assert _log_in(stranger, "another@organizers.example", "x", "127.0.0.66") == 429
+        # The organizer, elsewhere, is not locked out, nor by a mistyped password of their own.
+        assert _log_in(own, EMAIL, "mistyped", "127.0.0.1") == 400
+        assert _log_in(own, EMAIL, PASSWORD, "127.0.0.1") == 303
+
+
+def test_the_account_limit_matches_the_email_as_the_login_does(make_app, organizer) -> None:
+    limited = make_app(RATELIMIT_ENABLED=True)
+    with limited.app_context():
+        client = limited.test_client()
+        spellings = [EMAIL, EMAIL.upper(), f"  {EMAIL}", EMAIL.title(), EMAIL]
+        assert [_log_in(client, e, "wrong") for e in spellings] == [400] * 5
+        assert _log_in(client, EMAIL.upper(), PASSWORD) == 429
+
+
+@pytest.mark.parametrize(("proxies", "locked"), [(0, True), (1, False)])
+def test_behind_a_proxy_the_forwarded_address_is_limited(make_app, organizer, proxies, locked):
+    limited = make_app(RATELIMIT_ENABLED=True, TRUSTED_PROXIES=proxies)
+    with limited.app_context():
+        client = limited.test_client()
+        for n in range(10):  # every failure claims to come from another address
+            forwarded = f"127.0.0.{100 + n}"
+            code = _log_in(client, f"guess{n}@organizers.example", "x", forwarded_for=forwarded)
+            assert code == 400
+        # No trusted proxy: the header is ignored, all ten came from one address, now locked.
+        # One trusted proxy: ten addresses with one failure each, none locked.
+        expected = 429 if locked else 303
+        assert _log_in(client, EMAIL, PASSWORD, forwarded_for="127.0.0.100") == expected
 
 
 def test_successful_logins_do_not_use_up_the_limit(make_app, organizer) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, current_app, redirect, render_template, session, url_for
 from werkzeug.wrappers import Response
 
@@ -36,9 +39,18 @@ def show_event(slug: str) -> str:
     )
 
 
+def public_url(endpoint: str, **values: Any) -> str:
+    """Return the absolute address of ``endpoint`` on BASE_URL, never on the request's Host."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
 def public_calendar_links(event: Event) -> dict[str, str]:
     """Return the add-to-calendar links of the public event (no private join details)."""
-    page = url_for("public.show_event", slug=event.slug, _external=True)
+    page = public_url("public.show_event", slug=event.slug)
     where = event.location if event.format == EventFormat.IN_PERSON else "Online"
     details = f"{event.summary}\n\nDetails: {page}"
     return {
@@ -49,7 +61,7 @@ def public_calendar_links(event: Event) -> dict[str, str]:
 
 @bp.app_context_processor
 def calendar_helpers() -> dict[str, object]:
-    return {"public_calendar_links": public_calendar_links}
+    return {"public_calendar_links": public_calendar_links, "public_url": public_url}
 
 
 # --- Signing up --------------------------------------------------------------------------------

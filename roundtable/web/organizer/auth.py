@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import (
     flash,
     redirect,
@@ -9,10 +11,11 @@ from flask import (
     session,
     url_for,
 )
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from roundtable.domain import accounts
+from roundtable.domain import accounts, registrations
 from roundtable.domain.models import (
     utcnow,
 )
@@ -22,10 +25,37 @@ from roundtable.web.organizer.base import bp, page, safe_next
 from roundtable.web.transaction import writing
 
 LOGIN_FAILED = "That email and password do not match an organizer account."
+# Failed sign-ins are counted per client address, and per account at that address: never per
+# account alone, which would let a stranger lock an organizer out by failing on purpose.
+FAILURES_PER_ADDRESS = "10 per 15 minutes"
+FAILURES_PER_ACCOUNT_AND_ADDRESS = "5 per 15 minutes"
+
+
+def failed_sign_in(response: Response) -> bool:
+    """Count an answer as a failure: the form came back refused (a 429 is no new attempt)."""
+    return response.status_code == 400
+
+
+def account_and_address() -> str:
+    """Return the limit key of the email tried at this client address (the email as a hash)."""
+    raw = request.form.get("email", "")
+    try:
+        email = registrations.normalise_email(raw)
+    except registrations.InvalidEmail:
+        email = raw.strip().lower()
+    # Hashed, so the limiter's store and log lines hold no address book.
+    digest = hashlib.sha256(email.encode("utf-8")).hexdigest()[:32]
+    return f"{get_remote_address()}/{digest}"
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per 15 minutes", methods=["POST"], deduct_when=lambda r: r.status_code != 303)
+@limiter.limit(FAILURES_PER_ADDRESS, methods=["POST"], deduct_when=failed_sign_in)
+@limiter.limit(
+    FAILURES_PER_ACCOUNT_AND_ADDRESS,
+    key_func=account_and_address,
+    methods=["POST"],
+    deduct_when=failed_sign_in,
+)
 def log_in() -> Response | tuple[str, int]:
     """Sign an organizer in; a wrong password and an unknown email get the same answer."""
     target = safe_next(request.values.get("next"))

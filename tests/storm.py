@@ -18,7 +18,7 @@ import seat_patches
 
 def mixed_storm(
     config: dict, slug: str, worker: int, operations: int, seed: int, locks: bool = True,
-    delay_ms: int = 0,
+    delay_ms: int = 0, signup_share: float = 0.6,
 ) -> tuple[int, int]:
     """Sign people up and cancel random confirmed seats.
 
@@ -31,7 +31,7 @@ def mixed_storm(
     with app.app_context():
         for n in range(operations):
             try:
-                _operate(db.session, slug, worker, n, rng, config["SECRET_KEY"])
+                _operate(db.session, slug, worker, n, rng, config["SECRET_KEY"], signup_share)
                 db.session.commit()
                 done += 1
             except IntegrityError:  # unguarded control runs may collide on queue positions
@@ -50,10 +50,10 @@ def mixed_storm(
     return done, oversold
 
 
-def _operate(session, slug, worker, n, rng, secret_key) -> None:
-    """Sign a new person up (60%) or cancel a random confirmed seat (40%)."""
+def _operate(session, slug, worker, n, rng, secret_key, signup_share) -> None:
+    """Sign a new person up (``signup_share`` of the time) or cancel a random confirmed seat."""
     now = datetime.now(UTC)
-    if rng.random() < 0.6:
+    if rng.random() < signup_share:
         applicant = registrations.Applicant(
             name=f"Worker {worker} person {n}",
             email=f"w{worker}n{n}@firm{rng.randrange(8)}.example",

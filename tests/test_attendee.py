@@ -151,13 +151,40 @@ def test_edit_title_reruns_eligibility_and_frees_the_seat(client, make_event, si
     event = make_event(capacity=1)
     seated = sign_up(event)
     waiting = sign_up(event, email="grace@navy.example")
-    client.post(f"{link(seated)}/edit", data={
-        "name": "Ada", "company": "AE", "job_title": "Associate Director, Data",
-        "seniority": "director"})
+    data = {"name": "Ada", "company": "AE", "job_title": "Associate Director, Data",
+            "seniority": "director"}
+    asked = client.post(f"{link(seated)}/edit", data=data)
+    assert asked.status_code == 409  # nothing saved: the page says what saving would cost
+    page = asked.get_data(as_text=True)
+    assert "Nothing is saved yet" in page and "you give up your seat" in page
+    assert refreshed(seated.id).status == S.CONFIRMED
+    saved = client.post(f"{link(seated)}/edit", data={**data, "accept": "y"})
+    assert saved.status_code == 303
+    shown = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "alert-warning" in shown and "registration changed" in shown
     after = refreshed(seated.id)
     assert after.status == S.PENDING_REVIEW and after.eligibility_outcome == "review"
     assert refreshed(waiting.id).status == S.CONFIRMED
-    assert ("pending_review", seated.id, "PUBLISH") in outbox_rows()
+    assert ("pending_review_after_edit", seated.id, "PUBLISH") in outbox_rows()
+
+
+def test_an_edit_that_costs_a_seat_says_so_in_the_mail(client, make_event, sign_up) -> None:
+    from roundtable.domain.models import OutboxMessage
+    from roundtable.notify import compose
+
+    seated = sign_up(make_event())
+    client.post(f"{link(seated)}/edit", data={
+        "name": "Ada", "company": "AE", "job_title": "Software Engineer",
+        "seniority": "individual_contributor", "accept": "y"})
+    assert refreshed(seated.id).status == S.DECLINED
+    message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    email = compose.compose(db.session, message, datetime.now(UTC))
+    body = email.get_body(preferencelist=("plain",)).get_content()
+    assert email["Subject"].startswith("Your request no longer qualifies")
+    assert "Your seat has been released" in body
+    assert "removes the roundtable from your calendar" in body
+    assert "reply to this email and the host will take another look" in body
+    assert "change your details or cancel" not in body  # a declined person cannot cancel
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [

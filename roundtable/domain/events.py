@@ -344,6 +344,9 @@ def update_event(
         raise InvalidEventDetails("A new start must be in the future.", "starts_local")
     changes = [label for name, label in CALENDAR_FIELDS.items()
                if getattr(event, name) != values[name]]
+    # What the calendar fields were, for the mail's "before → after" (times as UTC instants).
+    before = {name: _plain(getattr(event, name)) for name in CALENDAR_FIELDS
+              if getattr(event, name) != values[name]}
     edited = [_edit_line(name, getattr(event, name), value)
               for name, value in {**values, "capacity": details.capacity}.items()
               if getattr(event, name) != value]
@@ -364,13 +367,20 @@ def update_event(
                 outbox.enqueue(
                     session, "event_changed", registration,
                     calendar=lifecycle.calendar_method(status, status, refresh=True),
-                    changes=changes,
+                    changes=changes, before=before,
                 )
                 notified += 1
     session.flush()
     update = EventUpdate(changes, notified, len(promoted), edited)
     audit.record(session, actor, "event.updated", now, event_id=event_id, detail=update.detail)
     return update
+
+
+def _plain(value: object) -> object:
+    """Return a column value as JSON can keep it (instants as ISO text, enums as values)."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return getattr(value, "value", value)
 
 
 def _edit_line(name: str, old: object, new: object) -> str:

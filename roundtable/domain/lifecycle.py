@@ -120,14 +120,70 @@ def in_calendar(status: S) -> bool:
     return status in IN_CALENDAR
 
 
-def can_cancel(registration: Registration) -> bool:
-    """Return True when the registration can still be cancelled (it is active)."""
-    return is_active(registration)
+def can_cancel(registration: Registration, event: Event | None = None) -> bool:
+    """Return True when the registration can still be cancelled (active, event not cancelled)."""
+    return is_active(registration) and not (event is not None and event_cancelled(event))
 
 
-def can_edit(registration: Registration) -> bool:
-    """Return True when the person may change their details (not once cancelled)."""
+def can_edit(registration: Registration, event: Event | None = None) -> bool:
+    """Return True when the person may change their details (not once cancelled, either)."""
+    if event is not None and event_cancelled(event):
+        return False
     return registration.status != S.CANCELLED
+
+
+def event_cancelled(event: Event) -> bool:
+    """Return True when the organizers cancelled the event."""
+    return event.status == EventStatus.CANCELLED
+
+
+# Where a person stands, as their private page, their mails and their calendar file say it.
+STANDINGS = {
+    S.CONFIRMED: "seat",
+    S.WAITLISTED: "waiting",
+    S.PENDING_REVIEW: "review",
+    S.DECLINED: "declined",
+    S.CANCELLED: "cancelled",
+}
+
+
+def standing(registration: Registration, event: Event) -> str:
+    """Return where the person stands now: the registration's state, unless the event is off.
+
+    One of ``seat``, ``waiting``, ``review``, ``declined``, ``cancelled`` and
+    ``event_cancelled`` (an active registration of an event the organizers cancelled).
+    """
+    if event_cancelled(event) and is_active(registration):
+        return "event_cancelled"
+    return STANDINGS[registration.status]
+
+
+def standing_sentence(registration: Registration, event: Event, position: int | None) -> str:
+    """Return where the person stands as the end of a sentence, e.g. 'you have a seat'."""
+    return {
+        "seat": "you have a seat",
+        "waiting": f"you are #{position} on the waiting list" if position
+        else "you are on the waiting list",
+        "review": "your request is awaiting an organizer's review",
+        "declined": "your request was not accepted",
+        "cancelled": "your registration is cancelled",
+        "event_cancelled": "the roundtable has been cancelled, so nobody holds a seat",
+    }[standing(registration, event)]
+
+
+def waiting_reason(registration: Registration) -> str:
+    """Return why a waiting person waits: the room is full, or the reason recorded."""
+    return registration.status_reason or "All seats are taken for now."
+
+
+def calendar_now(registration: Registration, event: Event) -> str:
+    """Return the calendar method a file served now carries: what the person's calendar holds.
+
+    A seat: the invitation (REQUEST); a review: the tentative hold (PUBLISH); anything else,
+    a cancelled event included: the withdrawal (CANCEL).
+    """
+    entry = _CALENDAR_ENTRY.get(registration.status)
+    return "CANCEL" if entry is None or event_cancelled(event) else entry
 
 
 def can_approve(registration: Registration) -> bool:
@@ -174,3 +230,19 @@ def calendar_method(before: S | None, after: S | None, *, refresh: bool = False)
     if entry is None and before in IN_CALENDAR:
         return "CANCEL"
     return None
+
+
+def why_declined(registration: Registration, event: Event) -> str | None:
+    """Return, for the person, why the eligibility check said no (None: not the check's no).
+
+    The engine's own reasons are for organizers; the person reads what was read and what to
+    do if it is wrong.
+    """
+    if not is_declined(registration) or registration.eligibility_outcome != "ineligible":
+        return None
+    level = registration.seniority.label.lower() if registration.seniority else "not given"
+    return (
+        f"From the job title you gave (“{registration.job_title or ''}”) and the level you "
+        f"chose ({level}), we read your role as below {event.minimum_level.label.lower()} "
+        "level."
+    )

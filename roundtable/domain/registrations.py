@@ -510,22 +510,45 @@ def update_details(
     verdict = eligibility.assess(changes.job_title, changes.seniority, event.minimum_level)
     record_verdict(registration, verdict)
     before = registration.status
-    if verdict.outcome == eligibility.Outcome.INELIGIBLE:
-        if not lifecycle.is_declined(registration):
-            seating.release(session, event, registration, now, S.DECLINED)
-            registration.status_reason = DIRECTOR_PLUS
-    elif verdict.outcome == eligibility.Outcome.REVIEW or before in (S.DECLINED, S.PENDING_REVIEW):
-        if lifecycle.holds_seat(registration):
-            seating.release(session, event, registration, now, S.PENDING_REVIEW)
-        registration.status = S.PENDING_REVIEW
+    after = _status_after_edit(before, verdict)
+    if after != before and lifecycle.holds_seat(registration) or (
+        after == S.DECLINED and before != S.DECLINED
+    ):
+        seating.release(session, event, registration, now, after)
+    registration.status = after
+    if after == S.DECLINED and before != S.DECLINED:
+        registration.status_reason = DIRECTOR_PLUS
+    if after == S.PENDING_REVIEW:
         registration.queue_position = None
     session.flush()
     if registration.status != before:
-        outbox.enqueue(session, registration.status.value, registration,
-                       calendar=lifecycle.calendar_method(before, registration.status))
+        # The mail says plainly what the edit did, above all when it cost a seat or a place.
+        outbox.enqueue(session, f"{registration.status.value}_after_edit", registration,
+                       calendar=lifecycle.calendar_method(before, registration.status),
+                       previous_status=before.value)
     if registration.company_key != old_company_key and event.company_cap is not None:
         seating.promote(session, event, now)
     return registration.status
+
+
+def _status_after_edit(before: RegistrationStatus, verdict: eligibility.Verdict
+                       ) -> RegistrationStatus:
+    """Return the state a new title or level leads to (the one rule both preview and save use)."""
+    if verdict.outcome == eligibility.Outcome.INELIGIBLE:
+        return S.DECLINED
+    if verdict.outcome == eligibility.Outcome.REVIEW or before in (S.DECLINED, S.PENDING_REVIEW):
+        return S.PENDING_REVIEW
+    return before
+
+
+def preview_details(
+    registration: Registration, event: Event, changes: DetailChanges
+) -> RegistrationStatus:
+    """Return the state saving ``changes`` would leave the registration in; change nothing."""
+    if not reassessment_needed(registration, changes):
+        return registration.status
+    verdict = eligibility.assess(changes.job_title, changes.seniority, event.minimum_level)
+    return _status_after_edit(registration.status, verdict)
 
 
 def erase(session: Session, *, actor: int | None, now: datetime, registration_id: int) -> None:

@@ -30,6 +30,8 @@ SUBJECTS = {
     "pending_review": "We have your request: {title}",
     "approved": "You are in: {title}",
     "declined": "About your request for {title}",
+    "declined_after_edit": "Your request no longer qualifies: {title}",
+    "pending_review_after_edit": "Your request will be reviewed again: {title}",
     "promoted": "A seat opened up and it is yours: {title}",
     "cancelled": "Your registration is cancelled: {title}",
     "event_changed": "Updated: {title}",
@@ -83,6 +85,40 @@ def invite_ics(
 
 def _sender() -> tuple[str, str]:
     return parseaddr(current_app.config["MAIL_FROM"])
+
+
+def subject(message: OutboxMessage, registration: Registration, event: Event) -> str:
+    """Return the subject of a message: it follows the real outcome, not the kind alone.
+
+    The outcome is the state recorded with the message (the registration may have moved on).
+    """
+    status = (message.payload or {}).get("status", registration.status.value)
+    if message.kind == "approved" and status != "confirmed":
+        return f"Approved, you are on the waiting list: {event.title}"
+    return SUBJECTS[message.kind].format(title=event.title)
+
+
+def before_after(event: Event, payload: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Return (what, before, after) for each calendar detail an organizer's edit changed."""
+    before = payload.get("before") or {}
+    if not before:
+        return []
+    old = Event(
+        starts_at=datetime.fromisoformat(before.get("starts_at", event.starts_at.isoformat())),
+        ends_at=datetime.fromisoformat(before.get("ends_at", event.ends_at.isoformat())),
+        timezone=before.get("timezone", event.timezone),
+    )  # a transient copy for formatting, never added to the session
+    rows: list[tuple[str, str, str]] = []
+    if {"starts_at", "ends_at", "timezone"} & before.keys():
+        rows.append(("When", display.event_when(old), display.event_when(event)))
+    if "format" in before:
+        rows.append(("Format", str(before["format"]).replace("_", " "),
+                     event.format.value.replace("_", " ")))
+    if "location" in before:
+        rows.append(("Where", before["location"] or "(none)", event.location or "(none)"))
+    if "join_url" in before:
+        rows.append(("Join link", before["join_url"] or "(none)", event.join_url or "(none)"))
+    return rows
 
 
 def confirm_url(event: Event, signup: SignupRequest) -> str:
@@ -142,11 +178,12 @@ def compose(session: Session, message: OutboxMessage, now: datetime) -> EmailMes
         "event_url": event_url(event),
         "position": seating.waitlist_position(session, registration),
         "calendar": payload.get("calendar"),
+        "before_after": before_after(event, payload),
         "links": calendar_links(event, registration)
         if payload.get("calendar") == "REQUEST"
         else None,
     }
-    email = _envelope(message, SUBJECTS[message.kind].format(title=event.title), now)
+    email = _envelope(message, subject(message, registration, event), now)
     email.set_content(render_template(f"email/{message.kind}.txt", **context))
     email.add_alternative(render_template(f"email/{message.kind}.html", **context), subtype="html")
     method = payload.get("calendar")

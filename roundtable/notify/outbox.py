@@ -69,6 +69,9 @@ def enqueue(
 ) -> OutboxMessage:
     """Record a message of ``kind`` to a registrant, to be delivered after commit.
 
+    The registration's state at this moment goes with it (``status``), so the mail tells the
+    outcome of this change even if the registration moves on before it is sent.
+
     ``calendar`` names the iTIP method of the invitation it carries (REQUEST, CANCEL, PUBLISH);
     its SEQUENCE is fixed now, so later messages always carry a higher one.
     """
@@ -81,6 +84,7 @@ def enqueue(
             calendar_status=CALENDAR_STATUS[calendar],
             sequence=event.sequence + registration.invite_revision,
         )
+    payload.setdefault("status", registration.status.value)
     message = OutboxMessage(
         kind=kind,
         event_id=registration.event_id,

@@ -36,8 +36,9 @@ def _page(template: str, token: str, registration: Registration, event: Event,
         event=event,
         position=seating.waitlist_position(db.session(), registration),
         ended=event.ends_at <= now,
+        standing=lifecycle.standing(registration, event),
         links=compose.calendar_links(event, registration)
-        if lifecycle.holds_seat(registration) else None,
+        if lifecycle.standing(registration, event) == "seat" else None,
         **extra,
     )
 
@@ -51,12 +52,17 @@ def show_registration(token: str) -> str:
 
 @bp.get("/<token>/invite.ics")
 def download_invite(token: str) -> Response:
-    """Return the personal calendar invitation of a confirmed attendee."""
+    """Return the personal calendar file as the person's calendar should hold it now.
+
+    A seat: the invitation; a review: the tentative hold; a cancellation (theirs or the
+    event's): the withdrawal, never with a SEQUENCE lower than the last message sent. Someone
+    whose calendar never held the event gets a 404.
+    """
     registration, event = _registration(token)
-    if not lifecycle.holds_seat(registration):
+    if not registration.invite_revision:
         abort(404)
-    body = compose.invite_ics(event, registration, "REQUEST",
-                           event.sequence + registration.invite_revision, utcnow())
+    body = compose.invite_ics(event, registration, lifecycle.calendar_now(registration, event),
+                              event.sequence + registration.invite_revision, utcnow())
     return ics_response(body, f"{event.slug}-invite.ics")
 
 
@@ -78,21 +84,32 @@ def cancel_registration(token: str) -> Response | str:
 
 @bp.route("/<token>/edit", methods=["GET", "POST"])
 def edit_registration(token: str) -> Response | tuple[str, int] | str:
-    """Change name, company, topic; a new title or level re-runs eligibility."""
+    """Change name, company, topic; a new title or level re-runs eligibility.
+
+    An edit that would cost a seat (or a place) says so before saving and asks to confirm.
+    """
     registration, event = _registration(token)
     form = DetailsForm(obj=registration)
     if form.validate_on_submit():
         before = registration.status
+        after = registrations.preview_details(registration, event, form.changes())
+        if lifecycle.is_active(registration) and after != before and not form.accept.data:
+            page = _page("attendee/edit.html", token, registration, event, form=form,
+                         loses=after)
+            return page, 409
         with writing():
             status = registrations.update_details(
                 db.session(), actor=None, now=utcnow(), registration_id=registration.id,
                 changes=form.changes(),
             )
-        flash("Your details are saved." if status == before else
-              f"Your details are saved. Your registration is now: "
-              f"{lifecycle.label(status).lower()}.", "success")
+        if status == before:
+            flash("Your details are saved.", "success")
+        else:
+            flash(f"Your details are saved, and your registration changed: "
+                  f"{lifecycle.label(status).lower()}. We have emailed you what this means.",
+                  "warning")
         return redirect(url_for("attendee.show_registration", token=token), code=303)
-    page = _page("attendee/edit.html", token, registration, event, form=form)
+    page = _page("attendee/edit.html", token, registration, event, form=form, loses=None)
     return (page, 400) if form.errors else page
 
 

@@ -147,6 +147,7 @@ class DetailsForm(FlaskForm):
     )
     discussion_topic = TextAreaField("What would you like to discuss? (optional)",
                                      filters=[strip], validators=[Optional(), Length(max=1000)])
+    accept = BooleanField("Yes, save my new details and accept what changes")
 
     def changes(self) -> DetailChanges:
         """Return the entered details as the domain's DetailChanges."""

@@ -6,15 +6,12 @@ import contextlib
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
 import pytest
-import requests
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import make_url
 
@@ -29,6 +26,7 @@ from roundtable.extensions import db
 
 from conftest import SECRET, base_config
 from servers import gunicorn_server, python_path
+from storm import SignupStorm
 
 pytestmark = pytest.mark.slow
 
@@ -38,61 +36,6 @@ CAPACITY = 20
 def _settings(database_url: str) -> dict[str, str]:
     return {"DATABASE_URL": database_url, "SECRET_KEY": SECRET, "WTF_CSRF_ENABLED": "false",
             "RATELIMIT_ENABLED": "false"}
-
-
-def _signup(base: str, slug: str, n: int) -> int:
-    response = requests.post(
-        f"{base}/events/{slug}/register",
-        data={"name": f"Leader {n}", "email": f"leader{n}@company{n}.example",
-              "company": f"Company {n}", "job_title": "VP of Engineering", "seniority": "vp",
-              "consent": "y"},
-        allow_redirects=False,
-        timeout=60,
-    )
-    return response.status_code
-
-
-class SignupStorm:
-    """Sign people up from several threads until stopped (at most ``limit`` signups)."""
-
-    def __init__(self, base: str, slug: str, threads: int = 6, limit: int = 2000) -> None:
-        self.base, self.slug = base, slug
-        self.numbers = iter(range(limit))
-        self.lock = threading.Lock()
-        self.stopped = threading.Event()
-        self.done: list[tuple[int, int, float, float]] = []  # number, status, start, end
-        self.pool = ThreadPoolExecutor(max_workers=threads)
-        self.futures = [self.pool.submit(self._run) for _ in range(threads)]
-
-    def _run(self) -> None:
-        while not self.stopped.is_set():
-            with self.lock:
-                n = next(self.numbers, None)
-            if n is None:
-                return
-            start = time.monotonic()
-            status = _signup(self.base, self.slug, n)
-            with self.lock:
-                self.done.append((n, status, start, time.monotonic()))
-
-    def wait_for(self, count: int, timeout: float = 60) -> list[tuple[int, int, float, float]]:
-        """Wait until ``count`` more signups are answered; return all answered so far."""
-        with self.lock:
-            target = len(self.done) + count
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self.lock:
-                if len(self.done) >= target:
-                    return list(self.done)
-            time.sleep(0.01)
-        raise AssertionError(f"the storm stalled at {len(self.done)} signups")
-
-    def stop(self) -> list[tuple[int, int, float, float]]:
-        self.stopped.set()
-        for future in self.futures:
-            future.result()
-        self.pool.shutdown()
-        return list(self.done)
 
 
 def _fill(event_id: int, rows: int) -> None:
@@ -139,7 +82,7 @@ def test_sqlite_backup_under_write_load_holds_every_signup_committed_before_it(
     with gunicorn_server(_settings(database_url), workers=2) as base:
         storm = SignupStorm(base, slug)
         answered = storm.wait_for(40)
-        before = {n for n, status, *_ in answered if status == 303}
+        before = {a.email for a in answered if a.status == 303}
         started = time.monotonic()
         result = runner.invoke(args=["backup", str(backup)])
         ended = time.monotonic()
@@ -150,8 +93,8 @@ def test_sqlite_backup_under_write_load_holds_every_signup_committed_before_it(
     assert result.exit_code == 0, result.output
     assert f"to {backup}" in result.output and "integrity check ok" in result.output
     assert refused.exit_code == 1 and "is in use" in refused.output
-    assert Counter(status for _, status, *_ in done) == Counter({303: len(done)})
-    during = [n for n, _, start, end in done if start < ended and end > started]
+    assert Counter(a.status for a in done) == Counter({303: len(done)})
+    during = [a for a in done if a.start < ended and a.end > started]
     assert during, "no signup was in flight while the backup ran"
     assert backup.stat().st_mode & 0o077 == 0  # personal data: the owner's only
 
@@ -165,7 +108,7 @@ def test_sqlite_backup_under_write_load_holds_every_signup_committed_before_it(
 
     in_backup = _check_consistent(fresh, event_id)
     in_live = _check_consistent(sqlite_database, event_id)
-    assert {f"leader{n}@company{n}.example" for n in before} <= set(in_backup)
+    assert before <= set(in_backup)
     assert set(in_backup) <= set(in_live)  # nothing in the copy that was not committed
     assert all(count == 1 for count in in_backup.values())
     assert len(in_live) == len(done)  # and the live database lost nothing either

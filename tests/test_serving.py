@@ -142,7 +142,8 @@ def test_make_run_points_mailed_links_at_the_port_it_serves(tmp_path) -> None:
 
 def test_make_run_keeps_a_base_url_that_is_set(tmp_path) -> None:
     calls = _make("run", tmp_path, ROUNDTABLE_BASE_URL="https://events.example.org")
-    assert "roundtable run --host 127.0.0.1 --port 5000 | BASE=https://events.example.org BIND=" in calls
+    assert ("roundtable run --host 127.0.0.1 --port 5000 "
+            "| BASE=https://events.example.org BIND=") in calls
 
 
 def test_make_serve_upgrades_then_runs_gunicorn_with_the_project_config(tmp_path) -> None:

@@ -209,11 +209,10 @@ def _integrity(connection: sqlite3.Connection) -> str:
 
 def _dump_postgresql(url: URL, target: Path) -> str:
     pg_dump = find_pg_tool("pg_dump")
-    # The password travels in the environment, not on a command line other users can read.
-    conninfo = url.set(drivername="postgresql", password=None).render_as_string()
+    conninfo, password = libpq_conninfo(url)
     env = dict(os.environ)
-    if url.password:
-        env["PGPASSWORD"] = str(url.password)
+    if password:
+        env["PGPASSWORD"] = password
     partial = _partial_file(target)
     try:
         result = subprocess.run(
@@ -229,6 +228,18 @@ def _dump_postgresql(url: URL, target: Path) -> str:
     where = f"{url.database} on {url.host or 'localhost'}:{url.port or 5432}"
     return (f"Backed up the PostgreSQL database {where} with pg_dump ({pg_dump}, custom "
             f"format) to {target} ({target.stat().st_size} bytes). Restore it with pg_restore.")
+
+
+def libpq_conninfo(url: URL) -> tuple[str, str | None]:
+    """Return the libpq URI of a SQLAlchemy PostgreSQL URL without its password, and the password.
+
+    The password is for PGPASSWORD: a command line is readable by every user of the host.
+    """
+    bare = URL.create(
+        "postgresql", username=url.username, host=url.host, port=url.port,
+        database=url.database, query=url.query,
+    )
+    return bare.render_as_string(hide_password=False), url.password
 
 
 def find_pg_tool(name: str) -> str:

@@ -209,6 +209,16 @@ def test_backup_and_restore_refuse_what_they_cannot_do_safely(sqlite_database, r
     assert not list(tmp_path.glob(".*.partial"))
 
 
+def test_pg_dump_gets_the_password_in_its_environment_not_on_its_command_line() -> None:
+    from roundtable.backup import libpq_conninfo
+
+    url = make_url("postgresql+psycopg://rt:s%40cret@db.internal:6432/roundtable?sslmode=require")
+    assert libpq_conninfo(url) == (
+        "postgresql://rt@db.internal:6432/roundtable?sslmode=require", "s@cret")
+    assert libpq_conninfo(make_url("postgresql+psycopg://rt@/roundtable")) == (
+        "postgresql://rt@/roundtable", None)
+
+
 def test_postgresql_backup_is_a_pg_dump_that_pg_restore_reads(
     postgres, database_url, runner, make_event, make_registration, tmp_path
 ) -> None:

@@ -2,10 +2,12 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-PORT ?= 5000
+# PORT=N picks the port of `make run` (default 5000) and of `make serve` (default 8000).
+RUN_PORT = $(or $(PORT),5000)
+SERVE_PORT = $(or $(PORT),8000)
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast install system-deps lint bench clean
+.PHONY: run serve test test-fast install system-deps lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,13 +18,25 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Serve the embedded-SQLite service with the demo roundtable in it (mail goes to instance/mail/,
-## readable at /mail-preview/).
+## readable at /mail-preview/). Mailed links point at the port served, unless
+## ROUNDTABLE_BASE_URL says otherwise.
 run: export ROUNDTABLE_MAIL_PREVIEW ?= true
+run: export ROUNDTABLE_BASE_URL ?= http://127.0.0.1:$(RUN_PORT)
 run: install
 	$(BIN)/roundtable db upgrade
 	$(BIN)/roundtable seed-demo
 	$(BIN)/roundtable send-mail --watch --interval 2 & trap 'kill $$!' EXIT INT TERM; \
-	$(BIN)/roundtable run --host 127.0.0.1 --port $(PORT)
+	$(BIN)/roundtable run --host 127.0.0.1 --port $(RUN_PORT)
+
+## Serve as in production: gunicorn with gunicorn.conf.py on the configured database
+## (ROUNDTABLE_DATABASE_URL, default SQLite in instance/), after the migrations. BIND and
+## ROUNDTABLE_BASE_URL from the environment win over 127.0.0.1:$(SERVE_PORT). No mail worker:
+## run `roundtable send-mail --watch` beside it.
+serve: export BIND ?= 127.0.0.1:$(SERVE_PORT)
+serve: export ROUNDTABLE_BASE_URL ?= http://127.0.0.1:$(SERVE_PORT)
+serve: install
+	$(BIN)/roundtable db upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py 'roundtable:create_app()'
 
 ## Install what the tests need from Debian (PostgreSQL server, Chromium, Redis) when missing.
 system-deps:

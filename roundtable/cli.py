@@ -10,13 +10,14 @@ import sys
 import time
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
-from roundtable import database
+from roundtable import backup, database
 from roundtable.domain import accounts, demo, events, registrations, reports, signups
 from roundtable.domain.errors import DomainError, NotFound
 from roundtable.domain.models import Organizer, utcnow
@@ -136,12 +137,45 @@ def create_organizer_command(email: str, name: str, password_stdin: bool) -> Non
     click.echo(f"Organizer account created for {organizer.email}.")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path: Path) -> None:
+    """Write a consistent copy of the database to the new file PATH while the app runs.
+
+    SQLite: the online backup API; PostgreSQL: pg_dump in its custom format.
+    """
+    try:
+        done = backup.back_up(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except backup.BackupError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(done)
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(path: Path) -> None:
+    """Replace the SQLite database with the backup PATH (refused while the database is open)."""
+    db.session.remove()  # this process's own pooled connections must not count as a user
+    db.engine.dispose()
+    try:
+        done = backup.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except backup.BackupError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(done)
+
+
 commands = [
     seed_demo_command,
     export_command,
     send_mail_command,
     purge_command,
     create_organizer_command,
+    backup_command,
+    restore_command,
 ]
 
 

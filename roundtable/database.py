@@ -1,21 +1,29 @@
-"""Transactions: SQLite's engine set-up, the write transaction, and telling a lock timeout.
+"""Transactions: SQLite's engine set-up, the write transaction, and telling errors apart.
 
 Every change runs in one write transaction: ``write_transaction`` (used by the web layer's one
 helper and by the CLI) begins it as a writer, commits when the block ends and rolls back on any
 exception. The domain's operations only flush; the ones that change seats first call
 ``seating.lock_event``, which calls ``begin_write``.
+
+Two kinds of database error are worth a "try again" answer rather than a failure: a lock not
+granted in time (``is_lock_timeout``) and a database that cannot be reached at all
+(``is_unavailable``: the server is down or restarting, the connection was lost, the SQLite file
+cannot be opened). ``ping`` is the readiness probe's trivial query.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, scoped_session
+
+logger = logging.getLogger(__name__)
 
 IMMEDIATE = "roundtable_sqlite_immediate"
 AnySession = Session | scoped_session[Session]
@@ -95,6 +103,66 @@ def is_lock_timeout(error: BaseException) -> bool:
     if getattr(error.orig, "sqlstate", None) == "55P03":  # PostgreSQL: lock_not_available
         return True
     return "database is locked" in str(error.orig)  # SQLite: the busy timeout ran out
+
+
+# PostgreSQL SQLSTATEs that say the server went away or is not taking connections: class 08
+# (connection exception), too_many_connections, admin_shutdown, crash_shutdown,
+# cannot_connect_now (starting or stopping).
+_GONE_SQLSTATES = frozenset({"53300", "57P01", "57P02", "57P03"})
+# SQLite: the file cannot be opened (moved, its folder gone or unreadable) or read (I/O error).
+_GONE_SQLITE_ERRORS = ("SQLITE_CANTOPEN", "SQLITE_IOERR")
+_NOT_PSYCOPG = object()
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Return True when ``error`` says the database cannot be reached (retrying later may work).
+
+    SQLAlchemy marks an error that broke an open connection (``connection_invalidated``); a
+    connection that could not be made at all is told by the driver's error: psycopg gives no
+    SQLSTATE when no server answered, or a connection-class one; sqlite3 names the failure.
+    """
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    state = getattr(error.orig, "sqlstate", _NOT_PSYCOPG)
+    if state is _NOT_PSYCOPG:
+        return str(getattr(error.orig, "sqlite_errorname", "")).startswith(_GONE_SQLITE_ERRORS)
+    if state is None:
+        return isinstance(error, OperationalError)
+    return str(state).startswith("08") or state in _GONE_SQLSTATES
+
+
+def ping(session: AnySession) -> str | None:
+    """Run a trivial query; return None when the database answers, else a short reason.
+
+    The reason names the kind of failure only (never the driver's message, which may carry a
+    host or user name); the session is left with no transaction either way.
+    """
+    try:
+        session.execute(text("SELECT 1"))
+    except DBAPIError as error:
+        roll_back_quietly(session)
+        reason = "database unavailable" if is_unavailable(error) else "database error"
+        logger.warning("readiness check failed: %s (%s)", reason, error_code(error))
+        return reason
+    roll_back_quietly(session)
+    return None
+
+
+def error_code(error: DBAPIError) -> str:
+    """Return the driver's code for ``error`` (SQLSTATE or SQLite's name), fit for a log line."""
+    orig = error.orig
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None)
+    return str(code) if code else type(orig).__name__
+
+
+def roll_back_quietly(session: AnySession) -> None:
+    """End the session's transaction; a connection that is already gone has nothing to undo."""
+    try:
+        session.rollback()
+    except DBAPIError:
+        pass
 
 
 _WROTE = "roundtable_wrote"

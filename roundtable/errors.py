@@ -14,6 +14,7 @@ from roundtable.domain.errors import DomainError
 logger = logging.getLogger(__name__)
 
 BUSY_RETRY_S = 5  # what a busy page asks the browser (and the person) to wait
+UNAVAILABLE_RETRY_S = 15  # the same when the database cannot be reached (a restart, a failover)
 
 
 def register(app: Flask) -> None:
@@ -35,12 +36,18 @@ def register(app: Flask) -> None:
         code = error.code or 500
         return render_template("errors/http.html", error=error, code=code), code
 
-    @app.errorhandler(OperationalError)
+    @app.errorhandler(OperationalError)  # what drivers raise for locks and lost connections
     def database_error(error: OperationalError) -> tuple[str, int, dict[str, str]]:
-        db.session.rollback()
+        database.roll_back_quietly(db.session())
         if database.is_lock_timeout(error):
             logger.warning("a write waited too long for a lock; answered 503")
             return render_template("errors/busy.html"), 503, {"Retry-After": str(BUSY_RETRY_S)}
+        if database.is_unavailable(error):
+            # Expected while the database restarts: a warning without a stack trace.
+            logger.warning("database unavailable (%s); answered 503", database.error_code(error))
+            return render_template("errors/unavailable.html"), 503, {
+                "Retry-After": str(UNAVAILABLE_RETRY_S)
+            }
         logger.exception("database error: %s", type(error).__name__)
         return render_template("errors/500.html"), 500, {}
 

@@ -1,8 +1,10 @@
 """Fixtures: an app on SQLite or PostgreSQL (ROUNDTABLE_TEST_DATABASE), clients, factories.
 
 Tests that use no database (they request no ``database_url``) run in the SQLite pass only: the
-PostgreSQL pass deselects them, since they would only repeat themselves. Passwords are hashed
-with a cheap argon2id in tests; test_organizer_access proves the production parameters.
+PostgreSQL pass deselects them, since they would only repeat themselves. A test that is about
+one database asks for its fixture, ``sqlite_database`` (the file) or ``postgres`` (the server,
+which it may stop and start), and the other pass deselects it. Passwords are hashed with a
+cheap argon2id in tests; test_organizer_access proves the production parameters.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from roundtable.domain.models import (
 from roundtable.domain.seniority import Seniority
 from roundtable.extensions import db
 
-from servers import postgres_server
+from servers import PostgresCluster, postgres_cluster
 
 DATABASE = os.environ.get("ROUNDTABLE_TEST_DATABASE", "sqlite")
 if DATABASE not in ("sqlite", "postgresql"):
@@ -48,14 +50,20 @@ def pytest_report_header() -> str:
     return f"roundtable database: {DATABASE}"
 
 
+# Fixtures that tie a test to one database; the other database's pass deselects the test.
+ONE_DATABASE_FIXTURES = {"sqlite_database": "sqlite", "postgres": "postgresql"}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """In the PostgreSQL pass, leave out tests that use no database (the SQLite pass ran them)."""
-    if DATABASE != "postgresql":
-        return
+    """Leave out tests about the other database, and in the PostgreSQL pass tests that use no
+    database (the SQLite pass ran them)."""
     kept, dropped = [], []
     for item in items:
-        uses_database = "database_template" in getattr(item, "fixturenames", ())
-        (kept if uses_database else dropped).append(item)
+        fixtures = set(getattr(item, "fixturenames", ()))
+        other = any(ONE_DATABASE_FIXTURES[name] != DATABASE
+                    for name in fixtures & ONE_DATABASE_FIXTURES.keys())
+        idle = DATABASE == "postgresql" and "database_template" not in fixtures
+        (dropped if other or idle else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
@@ -112,12 +120,21 @@ def base_config(database_url: str, **overrides: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def _postgres_cluster() -> Iterator[PostgresCluster]:
+    """Run this session's PostgreSQL server (one per xdist worker)."""
+    with postgres_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="session")
+def database_template(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[str]:
     """Yield a database URL whose schema was built by the Alembic migrations, once a session."""
     if DATABASE == "postgresql":
-        with postgres_server() as url:
-            _migrate(url)
-            yield url
+        url = request.getfixturevalue("_postgres_cluster").url
+        _migrate(url)
+        yield url
     else:
         path = tmp_path_factory.mktemp("template") / "template.sqlite"
         url = f"sqlite:///{path}"
@@ -137,9 +154,10 @@ def _emptier(database_template: str) -> Iterator[Callable[[], None]]:
     """Return a callable that empties every table of the PostgreSQL test database, fast.
 
     DELETE in dependency order and a sequence reset cost a few milliseconds where TRUNCATE
-    costs thirty; the tables of one test hold a handful of rows.
+    costs thirty; the tables of one test hold a handful of rows. Its connections are checked
+    before use: a test may have restarted the server.
     """
-    engine = create_engine(database_template)
+    engine = create_engine(database_template, pool_pre_ping=True)
     tables = list(reversed(db.metadata.sorted_tables))
 
     def empty() -> None:
@@ -167,6 +185,25 @@ def database_url(database_template: str, tmp_path: Path, request: pytest.Fixture
     empty = request.getfixturevalue("_emptier")
     yield database_template
     empty()
+
+
+@pytest.fixture
+def sqlite_database(database_url: str) -> Path:
+    """Return the file of this test's SQLite database (the test runs in the SQLite pass only)."""
+    assert DATABASE == "sqlite"
+    return Path(database_url.removeprefix("sqlite:///"))
+
+
+@pytest.fixture
+def postgres(database_url: str, _postgres_cluster: PostgresCluster) -> Iterator[PostgresCluster]:
+    """Return this run's PostgreSQL server, to stop and start (the PostgreSQL pass only).
+
+    Whatever the test did, the server runs again afterwards for the tests that follow.
+    """
+    assert DATABASE == "postgresql"
+    yield _postgres_cluster
+    if not _postgres_cluster.running:
+        _postgres_cluster.start()
 
 
 @pytest.fixture

@@ -45,71 +45,94 @@ def _pg_bindir() -> Path:
     )
 
 
-@contextlib.contextmanager
-def postgres_server() -> Iterator[str]:
-    """Run a throw-away PostgreSQL cluster on 127.0.0.1 and yield a psycopg URL to a database.
+class PostgresCluster:
+    """A throw-away PostgreSQL cluster on 127.0.0.1 that a test may stop and start again.
 
     PostgreSQL refuses to run as root, so as root the cluster runs as the ``postgres`` user.
+    The port stays the same across a stop and a start, so the URL does too.
     """
-    bindir = _pg_bindir()
-    root = Path(tempfile.mkdtemp(prefix="roundtable-pg-"))
-    run_as: dict[str, object] = {}
-    if os.geteuid() == 0:
-        pw = pwd.getpwnam("postgres")
-        os.chown(root, pw.pw_uid, pw.pw_gid)
-        run_as = {"user": pw.pw_uid, "group": pw.pw_gid, "extra_groups": []}
-    data, port = root / "data", free_port()
-    env = {"PATH": os.environ.get("PATH", ""), "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
-    subprocess.run(
-        [
-            bindir / "initdb",
-            "-D",
-            data,
-            "-U",
-            "roundtable",
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--no-sync",
-            "--no-instructions",
-        ],
-        check=True,
-        capture_output=True,
-        env=env,
-        cwd=root,
-        **run_as,  # type: ignore[arg-type]
-    )
-    options = (
-        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
-    )
-    subprocess.run(
-        [bindir / "pg_ctl", "-D", data, "-o", options, "-l", root / "server.log", "-w", "start"],
-        check=True,
-        capture_output=True,
-        env=env,
-        cwd=root,
-        **run_as,  # type: ignore[arg-type]
-    )
-    try:
+
+    def __init__(self) -> None:
+        self.bindir = _pg_bindir()
+        self.root = Path(tempfile.mkdtemp(prefix="roundtable-pg-"))
+        self.data = self.root / "data"
+        self.port = free_port()
+        self.url = f"postgresql+psycopg://roundtable@127.0.0.1:{self.port}/roundtable_test"
+        self.running = False
+        self._run_as: dict[str, object] = {}
+        if os.geteuid() == 0:
+            pw = pwd.getpwnam("postgres")
+            os.chown(self.root, pw.pw_uid, pw.pw_gid)
+            self._run_as = {"user": pw.pw_uid, "group": pw.pw_gid, "extra_groups": []}
+        self._env = {"PATH": os.environ.get("PATH", ""), "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
+
+    def _pg(self, program: str, *args: object, check: bool = True) -> None:
+        subprocess.run(
+            [self.bindir / program, *args],
+            check=check,
+            capture_output=True,
+            env=self._env,
+            cwd=self.root,
+            **self._run_as,  # type: ignore[arg-type]
+        )
+
+    def create(self) -> None:
+        """Initialise the cluster, start it, and create the test databases."""
+        self._pg("initdb", "-D", self.data, "-U", "roundtable", "--auth=trust", "-E", "UTF8",
+                 "--no-sync", "--no-instructions")
+        self.start()
         import psycopg
 
         with psycopg.connect(
-            f"host=127.0.0.1 port={port} user=roundtable dbname=postgres", autocommit=True
+            f"host=127.0.0.1 port={self.port} user=roundtable dbname=postgres", autocommit=True
         ) as conn:
             conn.execute("CREATE DATABASE roundtable_test")
             conn.execute("CREATE DATABASE roundtable_migrations")
-        yield f"postgresql+psycopg://roundtable@127.0.0.1:{port}/roundtable_test"
-    finally:
-        subprocess.run(
-            [bindir / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"],
-            capture_output=True,
-            env=env,
-            cwd=root,
-            **run_as,  # type: ignore[arg-type]
+
+    def start(self) -> None:
+        """Start the server and wait until it accepts connections."""
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
         )
+        self._pg("pg_ctl", "-D", self.data, "-o", options, "-l", self.root / "server.log", "-w",
+                 "start")
+        self.running = True
+
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server and wait until it has.
+
+        ``fast`` ends every session (their transactions roll back) after a checkpoint, so what
+        was committed survives even with ``synchronous_commit=off``; ``immediate`` does not
+        checkpoint, and recovery replays the WAL at the next start.
+        """
+        self._pg("pg_ctl", "-D", self.data, "-m", mode, "-w", "stop")
+        self.running = False
+
+    def remove(self) -> None:
+        """Stop the server, if it runs, and delete the cluster."""
+        self._pg("pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop", check=False)
+        self.running = False
         time.sleep(0.1)
-        shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """Run a throw-away PostgreSQL cluster on 127.0.0.1 and yield it (``.url`` to a database)."""
+    cluster = PostgresCluster()
+    try:
+        cluster.create()
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+@contextlib.contextmanager
+def postgres_server() -> Iterator[str]:
+    """Run a throw-away PostgreSQL cluster on 127.0.0.1 and yield a psycopg URL to a database."""
+    with postgres_cluster() as cluster:
+        yield cluster.url
 
 
 @contextlib.contextmanager
@@ -176,12 +199,18 @@ def _redis_answers(port: int) -> bool:
 
 @contextlib.contextmanager
 def gunicorn_server(
-    settings: dict[str, str], workers: int = 4, app: str = "roundtable:create_app()"
+    settings: dict[str, str],
+    workers: int = 4,
+    app: str = "roundtable:create_app()",
+    config: Path | None = None,
+    log_path: Path | None = None,
 ) -> Iterator[str]:
     """Serve the app with gunicorn on 127.0.0.1 and yield its base URL.
 
     ``settings`` are ROUNDTABLE_* variables without the prefix; ``app`` is gunicorn's app
     spec (``seat_patches:create_app(...)`` for the concurrency tests' patched runs).
+    ``config`` is a gunicorn configuration file (the project's ``gunicorn.conf.py``), whose
+    settings the options below override; gunicorn's output goes to ``log_path`` when given.
     """
     import sys
     import urllib.request
@@ -190,12 +219,14 @@ def gunicorn_server(
     env = {"PATH": os.environ.get("PATH", ""), "LC_ALL": "C.UTF-8", **python_path()}
     env.update({f"ROUNDTABLE_{k}": v for k, v in settings.items()})
     workdir = Path(tempfile.mkdtemp(prefix="roundtable-gunicorn-"))
-    log = open(workdir / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
+    log_path = log_path or workdir / "gunicorn.log"
+    log = open(log_path, "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "gunicorn",
+            *(["-c", str(config)] if config else []),
             "-w",
             str(workers),
             "-b",
@@ -228,9 +259,7 @@ def gunicorn_server(
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    "gunicorn did not start:\n" + (workdir / "gunicorn.log").read_text()[-3000:]
-                )
+                raise RuntimeError("gunicorn did not start:\n" + log_path.read_text()[-3000:])
             time.sleep(0.05)
         yield base
     finally:

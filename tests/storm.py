@@ -1,10 +1,16 @@
-"""Work run in separate processes by the concurrency tests (importable by spawned children)."""
+"""Load for the tests: work run in separate processes by the concurrency tests (importable by
+spawned children), and a storm of signups over HTTP from threads."""
 
 from __future__ import annotations
 
 import random
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import requests
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -73,3 +79,84 @@ def _operate(session, slug, worker, n, rng, secret_key, signup_share) -> None:
     ).all()
     if confirmed:
         seating.release(session, event, rng.choice(confirmed), now)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One signup sent over HTTP and what the server answered."""
+
+    email: str
+    status: int
+    retry_after: str | None
+    body: str
+    start: float
+    end: float
+
+
+class SignupStorm:
+    """Sign new people up to one event from several threads until stopped.
+
+    Each thread sends one signup after another (a new address each, at most ``limit`` in all);
+    after any answer but a redirect it pauses ``pause`` seconds, as a person trying again would.
+    """
+
+    def __init__(self, base: str, slug: str, threads: int = 6, limit: int = 3000,
+                 pause: float = 0.05) -> None:
+        self.base, self.slug, self.pause = base, slug, pause
+        self._numbers = iter(range(limit))
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._answers: list[Answer] = []
+        self._pool = ThreadPoolExecutor(max_workers=threads)
+        self._futures = [self._pool.submit(self._run) for _ in range(threads)]
+
+    def _run(self) -> None:
+        while not self._stopped.is_set():
+            with self._lock:
+                n = next(self._numbers, None)
+            if n is None:
+                return
+            answer = signup(self.base, self.slug, n)
+            with self._lock:
+                self._answers.append(answer)
+            if answer.status != 303:
+                time.sleep(self.pause)
+
+    def answers(self) -> list[Answer]:
+        with self._lock:
+            return list(self._answers)
+
+    def wait_for(self, count: int, timeout: float = 60) -> list[Answer]:
+        """Wait until ``count`` more signups are answered; return all answered so far."""
+        target = len(self.answers()) + count
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            answers = self.answers()
+            if len(answers) >= target:
+                return answers
+            time.sleep(0.01)
+        raise AssertionError(f"the storm stalled at {len(self.answers())} answers")
+
+    def stop(self) -> list[Answer]:
+        """Stop sending, wait for the signups under way, and return every answer."""
+        self._stopped.set()
+        for future in self._futures:
+            future.result()
+        self._pool.shutdown()
+        return self.answers()
+
+
+def signup(base: str, slug: str, n: int) -> Answer:
+    """Sign up leader number ``n`` (an address of their own) and return the answer."""
+    email = f"leader{n}@company{n}.example"
+    start = time.monotonic()
+    response = requests.post(
+        f"{base}/events/{slug}/register",
+        data={"name": f"Leader {n}", "email": email, "company": f"Company {n}",
+              "job_title": "VP of Engineering", "seniority": "vp", "consent": "y"},
+        allow_redirects=False,
+        timeout=60,
+    )
+    body = "" if response.status_code == 303 else response.text
+    return Answer(email, response.status_code, response.headers.get("Retry-After"), body, start,
+                  time.monotonic())

@@ -28,7 +28,8 @@ def imported(path: Path) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "path", modules("domain") + modules("database.py"), ids=lambda p: str(p.relative_to(PACKAGE))
+    "path", modules("domain") + modules("database.py") + modules("backup.py"),
+    ids=lambda p: str(p.relative_to(PACKAGE)),
 )
 def test_the_domain_imports_no_web_framework(path: Path) -> None:
     web = {name for name in imported(path) if name.split(".")[0] in WEB_FRAMEWORK}

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, redirect, render_template, session, url_for
 from werkzeug.wrappers import Response
 
+from roundtable import database, errors
 from roundtable.domain import events, seating, signups
 from roundtable.domain.models import Event, EventFormat, Registration, utcnow
 from roundtable.extensions import db, limiter
@@ -28,6 +29,17 @@ def list_events() -> str:
 def check_health() -> tuple[str, int, dict[str, str]]:
     """Answer a load balancer's liveness probe (also the benchmark's baseline endpoint)."""
     return "ok", 200, {"Content-Type": "text/plain"}
+
+
+@bp.get("/readyz")
+def check_ready() -> tuple[str, int, dict[str, str]]:
+    """Answer a readiness probe: ready while the database answers a trivial query."""
+    headers = {"Content-Type": "text/plain", "Cache-Control": "no-store"}
+    problem = database.ping(db.session())
+    if problem:
+        return f"not ready: {problem}", 503, {**headers,
+                                              "Retry-After": str(errors.UNAVAILABLE_RETRY_S)}
+    return "ready", 200, headers
 
 
 @bp.get("/events/<slug>")

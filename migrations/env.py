@@ -100,15 +100,52 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            render_item=render_item,
-            **conf_args
-        )
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            prepare_sqlite(connection)
+        try:
+            # One transaction for the whole upgrade, on both databases: a revision that fails
+            # leaves the database at the revision it started from, never half-way. SQLite's
+            # DDL is transactional once a transaction is open, which roundtable's engine does
+            # with an explicit BEGIN (IMMEDIATE here: the upgrade is a writer from the start).
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                render_item=render_item,
+                transactional_ddl=True,
+                transaction_per_migration=False,
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
+
+
+def prepare_sqlite(connection):
+    """Switch foreign keys off and make the upgrade's transaction a writer's (SQLite).
+
+    Batch mode rebuilds a table by copying it and dropping the original; with foreign keys on,
+    that DROP deletes the rows first and fires ON DELETE CASCADE / SET NULL in the tables that
+    refer to it. SQLite only takes the pragma outside a transaction, so it goes straight to the
+    driver, before the upgrade's BEGIN; check_foreign_keys verifies the result before COMMIT.
+    """
+    from roundtable.database import IMMEDIATE
+
+    connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+    connection.execution_options(**{IMMEDIATE: True})
+
+
+def check_foreign_keys(connection):
+    """Fail the upgrade (and roll it back) if it left a reference to a missing row (SQLite)."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        tables = sorted({row[0] for row in broken})
+        raise RuntimeError(f"the upgrade left broken foreign keys in {', '.join(tables)}")
 
 
 if context.is_offline_mode():

@@ -4,9 +4,26 @@ Revision ID: 5d162091493b
 Revises: 6c0f61de0979
 Create Date: 2026-11-25 00:32:58.297164
 
+From this revision on, a registration's private link carries the token
+base64url(HMAC-SHA256(SECRET_KEY, "manage:<id>:<salt>")); the database keeps salt, SHA-256(token).
+Before it no code issued a link: nothing wrote manage_token_hash, so there is no older token to
+keep. Registrations already stored (not erased, without a hash) get a salt and the hash of the
+token derived with the application's SECRET_KEY, so the link the application mails them from now
+on (a later message, or the "lost link" page) opens: run the upgrade with the service's
+SECRET_KEY. A row that somehow holds a hash already keeps it, and so whatever link it was made
+for; it gets no salt, since no salt reproduces that token.
 """
+import base64
+import hashlib
+import hmac
+import logging
+import secrets
+
 from alembic import op
+from flask import current_app
 import sqlalchemy as sa
+
+logger = logging.getLogger('alembic.env')
 
 
 # revision identifiers, used by Alembic.
@@ -14,6 +31,15 @@ revision = '5d162091493b'
 down_revision = '6c0f61de0979'
 branch_labels = None
 depends_on = None
+
+
+registration = sa.table(
+    'registration',
+    sa.column('id', sa.Integer()),
+    sa.column('manage_salt', sa.String()),
+    sa.column('manage_token_hash', sa.String()),
+    sa.column('erased_at', sa.DateTime(timezone=True)),
+)
 
 
 def upgrade():
@@ -44,6 +70,59 @@ def upgrade():
         batch_op.add_column(sa.Column('manage_salt', sa.String(length=64), nullable=True))
 
     # ### end Alembic commands ###
+    issue_private_links()
+
+
+def derive(secret_key, registration_id, salt):
+    """Return a private-link token as roundtable/tokens.py derived it at this revision."""
+    digest = hmac.new(
+        secret_key.encode(), f"manage:{registration_id}:{salt}".encode(), hashlib.sha256
+    ).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def issue_private_links():
+    """Give each stored registration without a link a salt and the hash of its token."""
+    if op.get_context().as_sql:
+        raise RuntimeError(
+            "revision 5d162091493b derives private links from the rows it reads; run it online"
+        )
+    conn = op.get_bind()
+    secret_key = current_app.config["SECRET_KEY"]
+    linkless = conn.execute(
+        sa.select(registration.c.id).where(
+            registration.c.erased_at.is_(None),
+            registration.c.manage_token_hash.is_(None),
+            registration.c.manage_salt.is_(None),
+        )
+    ).scalars().all()
+    links = []
+    for registration_id in linkless:
+        salt = secrets.token_hex(16)
+        token = derive(secret_key, registration_id, salt)
+        links.append({
+            'reg_id': registration_id,
+            'salt': salt,
+            'token_hash': hashlib.sha256(token.encode()).hexdigest(),
+        })
+    if links:
+        conn.execute(
+            registration.update()
+            .where(registration.c.id == sa.bindparam('reg_id'))
+            .values(manage_salt=sa.bindparam('salt'),
+                    manage_token_hash=sa.bindparam('token_hash')),
+            links,
+        )
+    kept = conn.execute(
+        sa.select(sa.func.count()).select_from(registration).where(
+            registration.c.erased_at.is_(None),
+            registration.c.manage_token_hash.is_not(None),
+            registration.c.manage_salt.is_(None),
+        )
+    ).scalar_one()
+    logger.info("Private links issued to %s stored registrations", len(links))
+    if kept:
+        logger.warning("%s registrations keep a token hash no Roundtable revision wrote", kept)
 
 
 def downgrade():

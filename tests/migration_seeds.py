@@ -1,0 +1,337 @@
+"""Rows as each revision's schema held them, for the upgrade walk in test_migrations.
+
+``SEEDS`` has one function per revision in migrations/versions. The walk upgrades an empty
+database one revision at a time and, at each, calls that revision's function, which writes
+realistic rows into every table the schema then had: plain SQL naming that revision's columns
+(never the current models), with the values the code of that time wrote. A new revision needs
+an entry here; ``test_every_revision_has_a_seed`` fails until it has one, and the walk fails when
+an entry leaves a table of its revision without a new row.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from conftest import CHEAP_HASHER, SECRET
+
+ORGANIZER_PASSWORD = "an organizer since the first revision"
+
+
+@dataclass
+class Person:
+    """A registration the walk wrote, and what must still work for it at head."""
+
+    revision: str
+    registration_id: int
+    event_slug: str
+    name: str | None
+    email: str | None
+    token: str | None = None  # the private-link token issued when it was written, if any
+
+    @property
+    def erased(self) -> bool:
+        return self.email is None
+
+
+@dataclass
+class Walk:
+    """What the seeds wrote, for the checks after the upgrade to head."""
+
+    starts_at: datetime
+    events: dict[str, int] = field(default_factory=dict)  # slug -> id
+    titles: dict[str, str] = field(default_factory=dict)  # slug -> title
+    people: list[Person] = field(default_factory=list)
+    organizer_email: str = ""  # the oldest account, which signs in at head
+
+    def person(self, name: str) -> Person:
+        """Return the registration written for ``name``."""
+        return next(p for p in self.people if p.name == name)
+
+
+# --- Plain SQL ---------------------------------------------------------------------------------
+
+
+def insert(conn: Connection, table: str, **values: Any) -> int:
+    """Insert one row with plain SQL and return its id."""
+    columns = ", ".join(values)
+    params = ", ".join(f":{name}" for name in values)
+    row_id = conn.execute(
+        text(f"INSERT INTO {table} ({columns}) VALUES ({params}) RETURNING id"),
+        {name: stored(conn, value) for name, value in values.items()},
+    ).scalar_one()
+    return int(row_id)
+
+
+def update(conn: Connection, table: str, row_id: int, **values: Any) -> None:
+    """Change columns of one row with plain SQL."""
+    assignments = ", ".join(f"{name} = :{name}" for name in values)
+    conn.execute(
+        text(f"UPDATE {table} SET {assignments} WHERE id = :row_id"),
+        {"row_id": row_id, **{name: stored(conn, value) for name, value in values.items()}},
+    )
+
+
+def stored(conn: Connection, value: Any) -> Any:
+    """Return ``value`` as SQLAlchemy's column types would have stored it."""
+    if isinstance(value, datetime):
+        utc = value.astimezone(UTC)
+        # SQLite keeps instants as naive UTC text in SQLAlchemy's DateTime format.
+        return utc.strftime("%Y-%m-%d %H:%M:%S.%f") if conn.dialect.name == "sqlite" else utc
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return value
+
+
+def token_as_issued_at_5d162091493b(secret_key: str, registration_id: int, salt: str) -> str:
+    """Return a private-link token the way roundtable/tokens.py derived it from 5d162091493b on.
+
+    A frozen copy (commit 8900e2f): if tokens.py ever derives differently, links already mailed
+    must still open, and the walk's check of them fails.
+    """
+    digest = hmac.new(
+        secret_key.encode(), f"manage:{registration_id}:{salt}".encode(), hashlib.sha256
+    ).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def token_hash(token: str) -> str:
+    """Return the stored form of a token (SHA-256, hex), as every revision stored it."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- Rows of the initial schema, which later seeds extend --------------------------------------
+
+WRITTEN = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
+
+
+def event_row(walk: Walk, revision: str, **overrides: Any) -> dict[str, Any]:
+    """Return an upcoming published event in the columns of 6c0f61de0979 (none changed since)."""
+    starts_at = walk.starts_at
+    return {
+        "slug": f"walk-{revision}",
+        "title": f"Roundtable stored at revision {revision}",
+        "summary": "Engineering leaders compare notes on AI adoption.",
+        "description": "An off-the-record hour.\n\nBring one thing that worked.",
+        "host": "The Engineering Leadership Letter",
+        "format": "online",
+        "location": None,
+        "join_url": "https://meet.example.org/walk",
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(hours=1),
+        "timezone": "Europe/London",
+        "capacity": 20,
+        "minimum_level": "director",
+        "approval_mode": "auto",
+        "status": "published",
+        "company_cap": None,
+        "sequence": 0,
+        "created_at": WRITTEN,
+        "updated_at": WRITTEN,
+        **overrides,
+    }
+
+
+def add_event(conn: Connection, walk: Walk, revision: str, **overrides: Any) -> int:
+    """Store an event, remember it, and return its id."""
+    row = event_row(walk, revision, **overrides)
+    event_id = insert(conn, "event", **row)
+    walk.events[row["slug"]] = event_id
+    walk.titles[row["slug"]] = row["title"]
+    return event_id
+
+
+def organizer_row(email: str, name: str) -> dict[str, Any]:
+    """Return an organizer account in the columns of 6c0f61de0979."""
+    return {
+        "email": email,
+        "name": name,
+        "password_hash": CHEAP_HASHER.hash(ORGANIZER_PASSWORD),
+        "created_at": WRITTEN,
+    }
+
+
+def registration_row(event_id: int, name: str, email: str, **overrides: Any) -> dict[str, Any]:
+    """Return a confirmed registration in the columns of 6c0f61de0979."""
+    domain = email.rsplit("@", 1)[1]
+    return {
+        "event_id": event_id,
+        "name": name,
+        "email": email,
+        "company": domain.split(".")[0].title(),
+        "company_key": domain,
+        "job_title": "Director of Engineering",
+        "seniority": "director",
+        "discussion_topic": "Review load after AI adoption",
+        "status": "confirmed",
+        "eligibility_outcome": "eligible",
+        "eligibility_reasons": [],
+        "status_reason": None,
+        "queue_position": None,
+        "manage_token_hash": None,
+        "added_by_organizer": False,
+        "checked_in_at": None,
+        "confirmed_at": WRITTEN,
+        "cancelled_at": None,
+        "erased_at": None,
+        "created_at": WRITTEN,
+        "updated_at": WRITTEN,
+        **overrides,
+    }
+
+
+def add_person(conn: Connection, walk: Walk, revision: str, slug: str, row: dict[str, Any],
+               *, issue_link: bool) -> Person:
+    """Store a registration; with ``issue_link``, give it a salt and token hash as signup did."""
+    if issue_link:
+        row = {**row, "manage_salt": secrets.token_hex(16)}
+    registration_id = insert(conn, "registration", **row)
+    token = None
+    if issue_link:  # signup flushed for the id, then stored the hash of the derived token
+        token = token_as_issued_at_5d162091493b(SECRET, registration_id, row["manage_salt"])
+        update(conn, "registration", registration_id, manage_token_hash=token_hash(token))
+    person = Person(revision, registration_id, slug, row["name"], row["email"], token)
+    walk.people.append(person)
+    return person
+
+
+def outbox_row(person: Person, event_id: int, kind: str, **overrides: Any) -> dict[str, Any]:
+    """Return a pending outbox message in the columns of 5d162091493b."""
+    return {
+        "kind": kind,
+        "event_id": event_id,
+        "registration_id": person.registration_id,
+        "recipient": person.email,
+        "payload": {},
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": WRITTEN,
+        "last_error": None,
+        "sent_at": None,
+        "created_at": WRITTEN,
+        **overrides,
+    }
+
+
+def invitation(sequence: int) -> dict[str, Any]:
+    """Return the payload of a message that carries a calendar REQUEST."""
+    return {"calendar": "REQUEST", "calendar_status": "CONFIRMED", "sequence": sequence}
+
+
+# --- One seed per revision, oldest first -------------------------------------------------------
+
+
+def seed_6c0f61de0979(conn: Connection, walk: Walk) -> None:
+    """Foundation (fdcaea0): nothing issued private links yet, so no token hash was stored."""
+    rev = "6c0f61de0979"
+    walk.organizer_email = "first@organizers.example"
+    insert(conn, "organizer", **organizer_row(walk.organizer_email, "First Organizer"))
+    slug = f"walk-{rev}"
+    event_id = add_event(conn, walk, rev, capacity=1)
+    add_person(conn, walk, rev, slug,
+               registration_row(event_id, "Ada Lovelace", "ada@analytical.example"),
+               issue_link=False)
+    add_person(conn, walk, rev, slug,
+               registration_row(event_id, "Grace Hopper", "grace@cobol.example",
+                                status="waitlisted", queue_position=1, confirmed_at=None),
+               issue_link=False)
+    add_person(conn, walk, rev, slug,
+               registration_row(event_id, "Linus Torvalds", "linus@kernel.example",
+                                status="cancelled", cancelled_at=WRITTEN),
+               issue_link=False)
+    erased = registration_row(
+        event_id, "", "x@x.example", status="cancelled", cancelled_at=WRITTEN, erased_at=WRITTEN,
+        confirmed_at=None,
+    )
+    erased.update(name=None, email=None, company=None, company_key=None, job_title=None,
+                  discussion_topic=None)
+    add_person(conn, walk, rev, slug, erased, issue_link=False)
+
+
+def seed_5d162091493b(conn: Connection, walk: Walk) -> None:
+    """Signup and the outbox (8900e2f): salted private links, mail recorded with the change."""
+    rev = "5d162091493b"
+    insert(conn, "organizer", **organizer_row("second@organizers.example", "Second Organizer"))
+    slug = f"walk-{rev}"
+    event_id = add_event(conn, walk, rev)
+    barbara = add_person(conn, walk, rev, slug,
+                         registration_row(event_id, "Barbara Liskov", "barbara@clu.example"),
+                         issue_link=True)
+    insert(conn, "outbox_message", **outbox_row(barbara, event_id, "confirmed",
+                                                payload=invitation(1)))
+    # The first roundtable moved: its sequence went up and Ada's update is still in the outbox.
+    first = walk.events["walk-6c0f61de0979"]
+    update(conn, "event", first, sequence=1)
+    ada = walk.person("Ada Lovelace")
+    insert(conn, "outbox_message", **outbox_row(
+        ada, first, "event_changed", payload={"changes": ["time"], **invitation(2)}
+    ))
+
+
+def seed_0cf47d4a2cee(conn: Connection, walk: Walk) -> None:
+    """Invite revisions (8900e2f): each calendar message to a person counts one up."""
+    rev = "0cf47d4a2cee"
+    insert(conn, "organizer", **organizer_row("third@organizers.example", "Third Organizer"))
+    slug = f"walk-{rev}"
+    event_id = add_event(conn, walk, rev, capacity=1)
+    margaret = add_person(
+        conn, walk, rev, slug,
+        registration_row(event_id, "Margaret Hamilton", "margaret@apollo.example",
+                         invite_revision=1),
+        issue_link=True,
+    )
+    insert(conn, "outbox_message", **outbox_row(
+        margaret, event_id, "confirmed", payload=invitation(1), status="sent", attempts=1,
+        sent_at=WRITTEN,
+    ))
+    dorothy = add_person(
+        conn, walk, rev, slug,
+        registration_row(event_id, "Dorothy Vaughan", "dorothy@nasa.example", status="waitlisted",
+                         queue_position=1, confirmed_at=None, invite_revision=0),
+        issue_link=True,
+    )
+    insert(conn, "outbox_message", **outbox_row(dorothy, event_id, "waitlisted"))
+
+
+def seed_f41082681ba2(conn: Connection, walk: Walk) -> None:
+    """Audit log and last sign-in (86a9041): organizers' actions are recorded."""
+    rev = "f41082681ba2"
+    organizer_id = insert(conn, "organizer", last_login_at=WRITTEN, **organizer_row(
+        "fourth@organizers.example", "Fourth Organizer"
+    ))
+    slug = f"walk-{rev}"
+    event_id = add_event(conn, walk, rev)
+    insert(conn, "audit_entry", event_id=event_id, organizer_id=organizer_id,
+           registration_id=None, action="event.created", detail="", created_at=WRITTEN)
+    katherine = add_person(
+        conn, walk, rev, slug,
+        registration_row(event_id, "Katherine Johnson", "katherine@langley.example",
+                         added_by_organizer=True, eligibility_outcome=None, invite_revision=1),
+        issue_link=True,
+    )
+    insert(conn, "audit_entry", event_id=event_id, organizer_id=organizer_id,
+           registration_id=katherine.registration_id, action="registration.added",
+           detail="Met at the summit.", created_at=WRITTEN)
+    insert(conn, "outbox_message", **outbox_row(katherine, event_id, "confirmed",
+                                                payload=invitation(1)))
+    linus = walk.person("Linus Torvalds")
+    insert(conn, "audit_entry", event_id=walk.events["walk-6c0f61de0979"],
+           organizer_id=organizer_id, registration_id=linus.registration_id,
+           action="registration.cancelled", detail="", created_at=WRITTEN)
+
+
+SEEDS: dict[str, Callable[[Connection, Walk], None]] = {
+    "6c0f61de0979": seed_6c0f61de0979,
+    "5d162091493b": seed_5d162091493b,
+    "0cf47d4a2cee": seed_0cf47d4a2cee,
+    "f41082681ba2": seed_f41082681ba2,
+}

@@ -329,9 +329,38 @@ def seed_f41082681ba2(conn: Connection, walk: Walk) -> None:
            action="registration.cancelled", detail="", created_at=WRITTEN)
 
 
+def seed_8a1e5c2d7b90(conn: Connection, walk: Walk) -> None:
+    """Double opt-in and address keys: a signup waits for its address; keys on registrations."""
+    rev = "8a1e5c2d7b90"
+    organizer_id = insert(conn, "organizer", last_login_at=WRITTEN, **organizer_row(
+        "fifth@organizers.example", "Fifth Organizer"
+    ))
+    slug = f"walk-{rev}"
+    event_id = add_event(conn, walk, rev, confirm_email=True)
+    insert(conn, "audit_entry", event_id=event_id, organizer_id=organizer_id,
+           registration_id=None, action="event.created", detail="", created_at=WRITTEN)
+    frances = add_person(conn, walk, rev, slug,
+                         registration_row(event_id, "Frances Allen", "frances.allen@gmail.com",
+                                          email_key="francesallen@gmail.com", invite_revision=1),
+                         issue_link=True)
+    insert(conn, "outbox_message", **outbox_row(frances, event_id, "confirmed",
+                                                payload=invitation(1)))
+    signup_id = insert(conn, "signup_request", event_id=event_id, name="Radia Perlman",
+           email="radia@spanning.example", email_key="radia@spanning.example",
+           company="Spanning", job_title="VP Engineering", seniority="vp",
+           discussion_topic=None, salt=secrets.token_hex(16), token_hash=None,
+           created_at=WRITTEN, mailed_at=WRITTEN, expires_at=WRITTEN + timedelta(days=2),
+           confirmed_at=None, registration_id=None)
+    insert(conn, "outbox_message", kind="confirm_signup", event_id=event_id,
+           registration_id=None, recipient="radia@spanning.example",
+           payload={"signup_id": signup_id}, status="pending", attempts=0,
+           next_attempt_at=WRITTEN, last_error=None, sent_at=None, created_at=WRITTEN)
+
+
 SEEDS: dict[str, Callable[[Connection, Walk], None]] = {
     "6c0f61de0979": seed_6c0f61de0979,
     "5d162091493b": seed_5d162091493b,
     "0cf47d4a2cee": seed_0cf47d4a2cee,
     "f41082681ba2": seed_f41082681ba2,
+    "8a1e5c2d7b90": seed_8a1e5c2d7b90,
 }

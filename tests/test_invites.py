@@ -133,6 +133,7 @@ def test_public_file_is_publish_without_the_private_join_url(client, make_event)
     assert b"SUMMARY:Leaders\\; candid\\, and \\\\ frank" in body  # escaped text
     assert b"meet.example.org" not in body
     assert str(vevent["UID"]) == calendar.public_uid(event, "http://127.0.0.1:5000")
+    assert instants(body) == [(event.starts_at, event.ends_at)]
 
 
 def test_feed_lists_upcoming_published_events_only(client, make_event) -> None:
@@ -207,6 +208,106 @@ def test_cancel_and_hold_keep_the_uid_and_never_carry_the_join_url(make_event) -
         assert instants(body) == [(event.starts_at, event.ends_at)]  # both parsers agree
     for body in (cancel, hold):
         assert b"meet.example.org" not in body and b"VALARM" not in body
+
+
+def test_downloaded_invitation_is_read_alike_by_three_parsers(client, make_event, sign_up):
+    from roundtable.domain import registrations
+
+    from conftest import SECRET
+
+    event = make_event(timezone="America/Santiago", starts_at=datetime(2030, 4, 6, 23, tzinfo=UTC))
+    token = registrations.manage_token(SECRET, sign_up(event))
+    body = client.get(f"/r/{token}/invite.ics").get_data()
+    check_rfc5545(body)
+    assert instants(body) == [(event.starts_at, event.ends_at)]
+
+
+def test_mailed_hold_invitation_and_cancellation_are_read_alike(
+    client, make_event, sign_up, organizer
+) -> None:
+    """The text/calendar part and the invite.ics attachment of each mail, read by three parsers."""
+    from sqlalchemy import select
+
+    from roundtable.domain import registrations
+    from roundtable.domain.models import ApprovalMode, OutboxMessage
+    from roundtable.extensions import db
+    from roundtable.notify import compose
+
+    from conftest import SECRET
+
+    event = make_event(approval_mode=ApprovalMode.REVIEW_ALL, timezone="Europe/Dublin",
+                       starts_at=datetime(2030, 10, 27, 9, 0, tzinfo=UTC))
+    registration = sign_up(event)  # awaits review: a tentative hold
+    registrations.approve(db.session, actor=organizer.id, now=datetime.now(UTC),
+                          registration_id=registration.id)
+    db.session.commit()
+    client.post(f"/r/{registrations.manage_token(SECRET, registration)}/cancel")
+    db.session.rollback()
+    methods, uids = [], set()
+    for message in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)):
+        email = compose.compose(db.session, message, datetime.now(UTC))
+        part = next(p for p in email.walk() if p.get_content_type() == "text/calendar")
+        attached = next(p for p in email.walk() if p.get_content_type() == "application/ics")
+        body = part.get_payload(decode=True)
+        assert attached.get_payload(decode=True) == body
+        check_rfc5545(body)
+        assert instants(body) == [(event.starts_at, event.ends_at)]
+        cal = icalendar.Calendar.from_ical(body)
+        methods.append(part.get_param("method"))
+        assert cal["METHOD"] == methods[-1]
+        uids.add(str(cal.walk("VEVENT")[0]["UID"]))
+    assert methods == ["PUBLISH", "REQUEST", "CANCEL"]
+    assert uids == {calendar.invite_uid(event, "http://127.0.0.1:5000")}
+
+
+# --- One entry per person: the public file and the personal invitation ------------------------
+
+
+def test_public_file_and_personal_invitation_are_separate_calendar_objects(make_event) -> None:
+    # The invitation is the organizer's scheduling object (ORGANIZER, ATTENDEE, REQUEST/CANCEL,
+    # a SEQUENCE per attendee); the public file is a plain published copy. Sharing a UID would
+    # make clients treat the copy as a stale or conflicting version of the invitation.
+    event = make_event()
+    public = icalendar.Calendar.from_ical(
+        calendar.public_calendar([event], base_url=BASE, now=datetime.now(UTC), name="x")
+    ).walk("VEVENT")[0]
+    invite = icalendar.Calendar.from_ical(_invite(event, "REQUEST", 1)).walk("VEVENT")[0]
+    assert str(public["UID"]) == calendar.public_uid(event, BASE)
+    assert str(invite["UID"]) == calendar.invite_uid(event, BASE) != str(public["UID"])
+    assert "ORGANIZER" not in public and "ATTENDEE" not in public
+    # Someone who added the public file before registering is told what to do with it.
+    assert "personal invitation" in str(public["DESCRIPTION"])
+
+
+@pytest.mark.parametrize("approval_mode", ["auto", "review_all"])
+def test_a_registrant_is_offered_only_the_personal_invitation(
+    client, make_event, sign_up, approval_mode
+) -> None:
+    """The page after signing up, the private page and the mail never offer the public file."""
+    from sqlalchemy import select
+
+    from roundtable.domain import registrations
+    from roundtable.domain.models import ApprovalMode, OutboxMessage
+    from roundtable.extensions import db
+    from roundtable.notify import compose
+
+    from conftest import SECRET
+
+    event = make_event(approval_mode=ApprovalMode(approval_mode))
+    public_file = f"/events/{event.slug}.ics"
+    assert public_file in client.get(f"/events/{event.slug}").get_data(as_text=True)
+    registration = sign_up(event)
+    outcome = client.get(f"/events/{event.slug}/registered").get_data(as_text=True)
+    assert ("You have a seat" in outcome) == (approval_mode == "auto")
+    token = registrations.manage_token(SECRET, registration)
+    private = client.get(f"/r/{token}").get_data(as_text=True)
+    assert (f'href="/r/{token}/invite.ics"' in private) == (approval_mode == "auto")
+    (message,) = db.session.scalars(select(OutboxMessage))
+    email = compose.compose(db.session, message, datetime.now(UTC))
+    mail = [p.get_content() for p in email.walk() if p.get_content_type() in
+            ("text/plain", "text/html")]
+    for page in (outcome, private, *mail):
+        assert public_file not in page
 
 
 def test_add_to_calendar_links(make_event) -> None:

@@ -1,7 +1,12 @@
 """Calendar files (RFC 5545) and invitations (RFC 5546), built with icalendar. No Flask here.
 
 * The public file of an event and the feed of all events are METHOD:PUBLISH and never carry the
-  private join URL.
+  private join URL. Their UID (``<id>.event@<host>``) differs from the invitations' on purpose:
+  an invitation is the organizer's scheduling object (ORGANIZER, ATTENDEE, REQUEST/CANCEL, a
+  SEQUENCE per attendee); a published copy under its UID, with a lower SEQUENCE and no join
+  details, would reach clients as a stale or conflicting version of it (README, "Mail and
+  calendars"). A registrant is offered only the personal invitation, and the public file tells
+  whoever added it before registering that the invitation is their entry.
 * A personal invitation uses one UID per event (``<id>.invite@<host>``) for every message to every
   attendee, and a SEQUENCE that only grows: the event's sequence (raised by organizer changes)
   plus the registration's invite revision (raised by each calendar message sent to it).
@@ -206,7 +211,12 @@ def public_calendar(events: Iterable[Event], *, base_url: str, now: datetime, na
         vevent.add("sequence", event.sequence)
         vevent.add("status", "CANCELLED" if event.status.value == "cancelled" else "CONFIRMED")
         vevent.add("location", _where(event, None))
-        vevent.add("description", f"{event.summary}\n\nDetails and registration: {page}".strip())
+        vevent.add("description", "\n\n".join(line for line in (
+            event.summary,
+            f"Details and registration: {page}",
+            "Registered? Your personal invitation, sent by email, is your entry for this "
+            "roundtable, with the joining details; you can delete this one.",
+        ) if line))
         cal.add_component(vevent)
     return _finish(cal)
 

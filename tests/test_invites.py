@@ -397,6 +397,21 @@ def test_icaljs_reads_the_iana_offset_every_day_from_a_year_before_to_a_year_aft
         assert not wrong, f"{len(wrong)} of {len(days)} days wrong, e.g. {wrong[:3]}"
 
 
+@pytest.mark.parametrize(
+    "start",
+    [
+        datetime(2030, 10, 27, 0, 30, tzinfo=UTC),  # 01:30 BST, the first of two 01:30s
+        datetime(2030, 10, 27, 1, 30, tzinfo=UTC),  # 01:30 GMT, the second
+    ],
+)
+def test_a_local_time_that_occurs_twice_is_written_in_utc(start) -> None:
+    event = transient_event("Europe/London", start)
+    body = calendar.public_calendar([event], base_url=BASE, now=start, name=event.title)
+    assert f"DTSTART:{start:%Y%m%dT%H%M%S}Z".encode() in body
+    assert b"DTEND;TZID=Europe/London:" in body  # two hours later is unambiguous again
+    assert instants(body) == [(start, start + timedelta(hours=2))]
+
+
 @pytest.mark.parametrize("zone", SWEEP)
 def test_every_rdate_observance_repeats_its_dtstart(swept, zone) -> None:
     # ical.js and libical skip the DTSTART of an observance that has RDATEs but does not repeat

@@ -12,7 +12,8 @@
   plus the registration's invite revision (raised by each calendar message sent to it).
   REQUEST goes only to people holding a seat; CANCEL withdraws it; a pending applicant's
   "hold the date" is a PUBLISH with STATUS:TENTATIVE under the same UID.
-* Times are written with TZID and a VTIMEZONE generated here from the IANA database (zoneinfo),
+* Times are written with TZID (in UTC where clocks going back make the local time ambiguous)
+  and a VTIMEZONE generated here from the IANA database (zoneinfo),
   covering a year either side of the events in that zone; DTSTAMP in UTC. Each observance
   lists every onset of its offset as an RDATE, its DTSTART included, one per line: Thunderbird
   (ical.js) and libical skip a DTSTART that the RDATEs do not repeat, and ical.js reads only the
@@ -83,13 +84,25 @@ def _where(event: Event, join_url: str | None) -> str:
     return join_url or "Online"
 
 
+def _wall_clock(instant: datetime, zone: ZoneInfo) -> datetime:
+    """Return ``instant`` in the zone's local time, or in UTC where that local time occurs twice.
+
+    When clocks go back, RFC 5545 reads a repeated local time as its first occurrence and ical.js
+    as its second; only UTC says which one is meant.
+    """
+    local = instant.astimezone(zone)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return instant.astimezone(UTC)
+    return local
+
+
 def _vevent(event: Event, *, uid: str, now: datetime, url: str) -> VEvent:
     zone = ZoneInfo(event.timezone)
     vevent = VEvent()
     vevent.add("uid", uid)
     vevent.add("dtstamp", now)
-    vevent.add("dtstart", event.starts_at.astimezone(zone))
-    vevent.add("dtend", event.ends_at.astimezone(zone))
+    vevent.add("dtstart", _wall_clock(event.starts_at, zone))
+    vevent.add("dtend", _wall_clock(event.ends_at, zone))
     vevent.add("summary", event.title)
     vevent.add("url", url)
     vevent.add("created", event.created_at)

@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 RUN_PORT = $(or $(PORT),5000)
 SERVE_PORT = $(or $(PORT),8000)
 STAMP := $(VENV)/.installed
+# npm ci writes this file last: it stands for an installed node_modules/.
+NODE_STAMP := node_modules/.package-lock.json
 
 .PHONY: run serve test test-fast install system-deps lint bench clean
 
@@ -15,7 +17,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[postgres,redis,test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+## ical.js (Thunderbird's iCalendar parser) for the tests, exactly as package-lock.json pins it.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --include=dev --no-audit --no-fund
+
+install: $(STAMP) $(NODE_STAMP)
 
 ## Serve the embedded-SQLite service with the demo roundtable in it (mail goes to instance/mail/,
 ## readable at /mail-preview/). Mailed links point at the port served, unless
@@ -62,4 +68,4 @@ bench: install system-deps
 	$(BIN)/python bench/signup_load.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) node_modules build *.egg-info .pytest_cache

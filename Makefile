@@ -17,11 +17,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[postgres,redis,test]'
 	touch $(STAMP)
 
-## ical.js (Thunderbird's iCalendar parser) for the tests, exactly as package-lock.json pins it.
+## ical.js (Thunderbird's iCalendar parser) for the tests, exactly as package-lock.json pins it
+## (Node.js and npm come from Debian through system-deps when the machine lacks them).
 $(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || bash .ci/system-deps
 	npm ci --include=dev --no-audit --no-fund
 
-install: $(STAMP) $(NODE_STAMP)
+## The service needs the venv only; the test tools come with `make test`.
+install: $(STAMP)
 
 ## Serve the embedded-SQLite service with the demo roundtable in it (mail goes to instance/mail/,
 ## readable at /mail-preview/). Mailed links point at the port served, unless
@@ -55,12 +58,12 @@ lint: install
 
 ## The whole suite on both cores: on SQLite, then on PostgreSQL servers the suite starts itself
 ## (the second pass runs only the tests that use a database).
-test: install system-deps lint
+test: install system-deps $(NODE_STAMP) lint
 	ROUNDTABLE_TEST_DATABASE=sqlite $(BIN)/python -m pytest -n 2
 	ROUNDTABLE_TEST_DATABASE=postgresql $(BIN)/python -m pytest -n 2
 
 ## The edit loop: SQLite only, no browser.
-test-fast: install
+test-fast: install $(NODE_STAMP)
 	ROUNDTABLE_TEST_DATABASE=sqlite $(BIN)/python -m pytest -n 2 -m "not browser"
 
 bench: install system-deps

@@ -267,6 +267,7 @@ def make_event(app: Flask) -> Callable[..., Event]:
             "summary": "A short summary.",
             "description": "What we will talk about.\n\nAnd how.",
             "host": "The Host",
+            "contact_email": "host@example.org",
             "format": EventFormat.ONLINE,
             "join_url": "https://meet.example.org/room",
             "starts_at": starts_at,

@@ -357,10 +357,35 @@ def seed_8a1e5c2d7b90(conn: Connection, walk: Walk) -> None:
            next_attempt_at=WRITTEN, last_error=None, sent_at=None, created_at=WRITTEN)
 
 
+def seed_3c9d2e4f6a81(conn: Connection, walk: Walk) -> None:
+    """The host's contact address: Reply-To and the invitations' ORGANIZER."""
+    rev = "3c9d2e4f6a81"
+    organizer_id = insert(conn, "organizer", last_login_at=WRITTEN, **organizer_row(
+        "sixth@organizers.example", "Sixth Organizer"
+    ))
+    slug = f"walk-{rev}"
+    event_id = add_event(conn, walk, rev, contact_email="host@letter.example")
+    insert(conn, "audit_entry", event_id=event_id, organizer_id=organizer_id,
+           registration_id=None, action="event.published", detail="", created_at=WRITTEN)
+    person = add_person(conn, walk, rev, slug,
+                        registration_row(event_id, "Annie Easley", "annie@glenn.example",
+                                         email_key="annie@glenn.example", invite_revision=1),
+                        issue_link=True)
+    insert(conn, "outbox_message", **outbox_row(person, event_id, "confirmed",
+                                                payload=invitation(1)))
+    insert(conn, "signup_request", event_id=event_id, name="Mary Jackson",
+           email="mary@langley.example", email_key="mary@langley.example",
+           company="Langley", job_title="Director of Engineering", seniority="director",
+           discussion_topic="Wind tunnels", salt=secrets.token_hex(16), token_hash=None,
+           created_at=WRITTEN, mailed_at=WRITTEN, expires_at=WRITTEN + timedelta(days=2),
+           confirmed_at=None, registration_id=None)
+
+
 SEEDS: dict[str, Callable[[Connection, Walk], None]] = {
     "6c0f61de0979": seed_6c0f61de0979,
     "5d162091493b": seed_5d162091493b,
     "0cf47d4a2cee": seed_0cf47d4a2cee,
     "f41082681ba2": seed_f41082681ba2,
     "8a1e5c2d7b90": seed_8a1e5c2d7b90,
+    "3c9d2e4f6a81": seed_3c9d2e4f6a81,
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
+import icalendar
 import pytest
 from sqlalchemy import select
 
@@ -284,3 +285,16 @@ def test_several_send_mail_processes_deliver_each_message_once(smtp, database_ur
     recipients = [m["To"] for m in smtp.messages]
     assert len(recipients) == len(set(recipients)) == 40
     assert all(m.status == OutboxStatus.SENT and m.attempts == 1 for m in messages())
+
+
+def test_replies_go_to_the_host_and_invitations_name_the_host(app, make_event, sign_up, smtp):
+    event = make_event(host="The Leadership Letter", contact_email="editor@letter.example")
+    sign_up(event)
+    deliver(transports.SmtpTransport(smtp.url))
+    (message,) = smtp.messages
+    assert message["Reply-To"] == "The Leadership Letter <editor@letter.example>"
+    invite = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    calendar = icalendar.Calendar.from_ical(invite.get_payload(decode=True))
+    organizer = calendar.walk("VEVENT")[0]["ORGANIZER"]
+    assert str(organizer).lower() == "mailto:editor@letter.example"
+    assert organizer.params["CN"] == "The Leadership Letter"

@@ -39,6 +39,7 @@ NEW_EVENT = {
     "company_cap": "",
     "minimum_level": "director",
     "approval_mode": "auto",
+    "contact_email": "olive@letter.example",
 }
 
 
@@ -318,3 +319,18 @@ def test_the_audit_log_says_what_an_edit_changed(console_client, make_event) -> 
     (detail,) = [e.detail for e in db.session.scalars(select(AuditEntry))
                  if e.action == "event.updated"]
     assert "capacity: 5 → 50" in detail
+
+
+def test_publishing_asks_for_the_hosts_contact_address(console_client, make_event) -> None:
+    from roundtable.domain.models import Event, EventStatus
+
+    event = make_event(status=EventStatus.DRAFT, contact_email=None)
+    response = console_client.post(f"/organizer/events/{event.id}/publish")
+    assert "Add the host&#39;s contact address first" in page(
+        console_client.get(response.headers["Location"]))
+    db.session.rollback()
+    assert db.session.get(Event, event.id).status == EventStatus.DRAFT
+    data = {**NEW_EVENT, "slug": event.slug, "contact_email": "not an address"}
+    refused = console_client.post(f"/organizer/events/{event.id}/edit", data=data)
+    assert refused.status_code == 400 and "Please enter a valid email address" in text(
+        refused.get_data(as_text=True))

@@ -44,6 +44,7 @@ def ensure_demo_event(session: Session, now: datetime) -> tuple[Event, bool]:
         "what AI adoption has really changed in their organisations.",
         description=DESCRIPTION,
         host="The Engineering Leadership Letter",
+        contact_email="host@example.org",
         format=EventFormat.ONLINE,
         join_url="https://meet.example.org/ai-adoption-roundtable",
         starts_at=starts_at,

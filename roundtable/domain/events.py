@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -145,6 +146,7 @@ class EventDetails:
     minimum_level: Seniority = Seniority.DIRECTOR
     approval_mode: ApprovalMode = ApprovalMode.AUTO
     confirm_email: bool = True
+    contact_email: str = ""
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,7 @@ def details_of(event: Event) -> EventDetails:
         minimum_level=event.minimum_level,
         approval_mode=event.approval_mode,
         confirm_email=event.confirm_email,
+        contact_email=event.contact_email or "",
     )
 
 
@@ -276,7 +279,20 @@ def _checked(details: EventDetails) -> dict[str, Any]:
         "minimum_level": details.minimum_level,
         "approval_mode": details.approval_mode,
         "confirm_email": details.confirm_email,
+        "contact_email": _contact(details.contact_email),
     }
+
+
+def _contact(raw: str) -> str | None:
+    """Return the host's contact address, checked and normalised, or None when empty."""
+    if not raw.strip():
+        return None
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise InvalidEventDetails(
+            f"The contact address does not look right: {exc}", "contact_email"
+        ) from exc
 
 
 def _ensure_slug_free(session: Session, slug: str, event_id: int | None = None) -> None:
@@ -422,6 +438,11 @@ def set_published(
         )
     if not publish and event.status != EventStatus.PUBLISHED:
         raise InvalidTransition("Only a published roundtable can be unpublished.")
+    if publish and not event.contact_email:
+        raise InvalidTransition(
+            "Add the host's contact address first (Edit): replies to every mail go there, and "
+            "calendars show it as the organizer."
+        )
     event.status = EventStatus.PUBLISHED if publish else EventStatus.DRAFT
     session.flush()
     audit.record(session, actor, "event.published" if publish else "event.unpublished", now,

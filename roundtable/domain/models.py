@@ -117,6 +117,8 @@ class Event(Base):
     summary: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     host: Mapped[str] = mapped_column(String(200))
+    # Where replies go (Reply-To) and the ORGANIZER of invitations; required to publish.
+    contact_email: Mapped[str | None] = mapped_column(String(320))
     format: Mapped[EventFormat] = mapped_column(_enum(EventFormat, "event_format"))
     location: Mapped[str | None] = mapped_column(String(300))
     join_url: Mapped[str | None] = mapped_column(String(500))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
+from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -69,6 +69,8 @@ def invite_ics(
 ) -> bytes:
     """Return the personal invitation of ``registration`` with the given method and sequence."""
     sender = _sender()
+    organizer = (event.host, event.contact_email) if event.contact_email else (
+        sender[0] or event.host, sender[1])
     return calendar.personal_invite(
         event,
         calendar.Invitee(
@@ -77,8 +79,8 @@ def invite_ics(
         method=method,
         status=CALENDAR_STATUS[method],
         base_url=current_app.config["BASE_URL"].rstrip("/"),
-        organizer_name=sender[0] or event.host,
-        organizer_email=sender[1],
+        organizer_name=organizer[0],
+        organizer_email=organizer[1],
         now=now,
     )
 
@@ -127,10 +129,14 @@ def confirm_url(event: Event, signup: SignupRequest) -> str:
     return f"{current_app.config['BASE_URL'].rstrip('/')}/events/{event.slug}/confirm/{token}"
 
 
-def _envelope(message: OutboxMessage, subject: str, now: datetime) -> EmailMessage:
+def _envelope(
+    message: OutboxMessage, subject: str, now: datetime, event: Event
+) -> EmailMessage:
     email = EmailMessage()
     email["Subject"] = subject
     email["From"] = current_app.config["MAIL_FROM"]
+    if event.contact_email:  # a reply reaches the host, not the sending robot
+        email["Reply-To"] = formataddr((event.host, event.contact_email))
     email["To"] = message.recipient
     email["Date"] = format_datetime(now)
     # One Message-ID per outbox row, the same on every attempt, so receivers can drop repeats.
@@ -153,7 +159,7 @@ def _compose_confirmation(session: Session, message: OutboxMessage, now: datetim
         "confirm_url": confirm_url(event, signup),
         "event_url": event_url(event),
     }
-    email = _envelope(message, SUBJECTS[message.kind].format(title=event.title), now)
+    email = _envelope(message, SUBJECTS[message.kind].format(title=event.title), now, event)
     email.set_content(render_template(f"email/{message.kind}.txt", **context))
     email.add_alternative(render_template(f"email/{message.kind}.html", **context), subtype="html")
     return email
@@ -183,7 +189,7 @@ def compose(session: Session, message: OutboxMessage, now: datetime) -> EmailMes
         if payload.get("calendar") == "REQUEST"
         else None,
     }
-    email = _envelope(message, subject(message, registration, event), now)
+    email = _envelope(message, subject(message, registration, event), now, event)
     email.set_content(render_template(f"email/{message.kind}.txt", **context))
     email.add_alternative(render_template(f"email/{message.kind}.html", **context), subtype="html")
     method = payload.get("calendar")

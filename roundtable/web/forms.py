@@ -226,6 +226,14 @@ class EventForm(FlaskForm):
                                 render_kw={"rows": 8})
     host = StringField("Host", filters=[strip],
                        validators=[DataRequired("Please name the host."), Length(max=200)])
+    contact_email = EmailField(
+        "Host's contact address", filters=[strip],
+        validators=[Optional(), Length(max=320),
+                    Email("Please enter a valid email address, like host@example.org.",
+                          check_deliverability=False)],
+        description="Replies to every mail go here, and calendars show it as the organizer. "
+        "Needed before publishing.",
+    )
     format = SelectField(
         "Format",
         choices=[SelectChoice(EventFormat.ONLINE.value, "Online"),
@@ -296,6 +304,7 @@ class EventForm(FlaskForm):
             title=self.title.data or "",
             slug=self.slug.data or "",
             host=self.host.data or "",
+            contact_email=self.contact_email.data or "",
             format=EventFormat(self.format.data),
             starts_local=self.starts_local.data,
             ends_local=self.ends_local.data,

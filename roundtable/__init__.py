@@ -54,6 +54,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "organizer.log_in"
     login_manager.login_message = "Please sign in to use the organizer console."
     login_manager.login_message_category = "info"
+    # A session cookie used from another browser or address (a copy) is dropped at once.
+    login_manager.session_protection = "strong"
     login_manager.user_loader(load_organizer)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -35,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "BOOTSTRAP_SERVE_LOCAL": True,
     "BOOTSTRAP_BOOTSWATCH_THEME": None,
     "WTF_CSRF_TIME_LIMIT": None,
+    "ORGANIZER_IDLE_SECONDS": 12 * 3600,  # an organizer session unused this long is over
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
@@ -64,6 +65,9 @@ def _finish(app: Flask) -> None:
     for name, least in (("SQLITE_BUSY_TIMEOUT_MS", 0), ("LOCK_TIMEOUT_MS", 1)):
         if not isinstance(cfg[name], int) or isinstance(cfg[name], bool) or cfg[name] < least:
             raise ConfigError(name, f"must be a whole number of milliseconds, got {cfg[name]!r}")
+    for name in ("ORGANIZER_IDLE_SECONDS",):
+        if not isinstance(cfg[name], int) or isinstance(cfg[name], bool) or cfg[name] < 1:
+            raise ConfigError(name, f"must be a positive whole number, got {cfg[name]!r}")
     if not isinstance(cfg["RATELIMIT_ENABLED"], bool):
         raise ConfigError(
             "RATELIMIT_ENABLED", f"must be true or false, got {cfg['RATELIMIT_ENABLED']!r}"

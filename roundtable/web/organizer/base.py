@@ -6,14 +6,23 @@ from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from roundtable.domain import accounts, reports
 from roundtable.domain.errors import CapacityBelowConfirmed, DomainError, NotFound
-from roundtable.domain.models import Event, Organizer
+from roundtable.domain.models import Event, Organizer, utcnow
 from roundtable.extensions import db, login_manager
 from roundtable.web import charts, display
 from roundtable.web.forms import ActionForm
@@ -27,9 +36,30 @@ OPEN_ENDPOINTS = {"organizer.log_in"}
 LOGIN_FAILED = "That email and password do not match an organizer account."
 
 
-def load_organizer(organizer_id: str) -> Organizer | None:
-    """Return the signed-in organizer for Flask-Login."""
-    return accounts.get_organizer(db.session(), organizer_id)
+SEEN = "organizer_seen"  # the session's last request, in seconds since the epoch
+
+
+def load_organizer(session_id: str) -> Organizer | None:
+    """Return the signed-in organizer for Flask-Login: a session idle too long, or one that a
+    sign-out has ended (its version is over), has none."""
+    now = utcnow().timestamp()
+    seen = session.get(SEEN)
+    idle = current_app.config["ORGANIZER_IDLE_SECONDS"]
+    if not isinstance(seen, int | float) or now - seen > idle:
+        return None
+    organizer = accounts.session_organizer(db.session(), session_id)
+    if organizer is not None:
+        session[SEEN] = int(now)
+    return organizer
+
+
+def start_session(organizer: Organizer) -> None:
+    """Begin a fresh organizer session in this browser (after the password was checked)."""
+    # A fresh session at the change of privilege. It stays a browser-session cookie: Flask-Login
+    # checks a permanent session's browser and address only loosely ("basic"), not "strong".
+    session.clear()
+    session[SEEN] = int(utcnow().timestamp())
+    login_user(organizer)
 
 
 @bp.before_request
@@ -76,7 +106,8 @@ def safe_next(target: str | None) -> str | None:
 
 
 def organizer_id() -> int:
-    return int(current_user.get_id())
+    signed_in: int = current_user.id
+    return signed_in
 
 
 def here() -> str:

@@ -31,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     load_config(app, config)
     logs.install()
     register_extensions(app)
+    register_request_guards(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -62,6 +63,13 @@ def register_extensions(app: Flask) -> None:
             database.configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
 
+def register_request_guards(app: Flask) -> None:
+    """Install the checks every request passes first, and the id converter routes use."""
+    from roundtable.web import guards
+
+    guards.register(app)
+
+
 def register_blueprints(app: Flask) -> None:
     """Register one blueprint per audience."""
     from roundtable.web.attendee import bp as attendee_bp
@@ -86,6 +94,9 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+PRIVATE_PAGES = {"public.show_outcome"}
+
+
 def register_security_headers(app: Flask) -> None:
     """Send headers that keep pages (and private links) from leaking or being framed."""
 
@@ -96,7 +107,11 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         # Private links must not travel to Google or Outlook in the Referer header.
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.path.startswith("/r/"):
+        if request.path.startswith("/r/") or request.method == "POST" or (
+            request.endpoint in PRIVATE_PAGES
+        ):
+            # Private links, the outcome of a signup, and a form shown again with what was
+            # typed carry personal data: no cache keeps them.
             response.headers["Cache-Control"] = "no-store"
         return response
 

@@ -34,14 +34,16 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_TIMEZONE": "Europe/London",
     "BOOTSTRAP_SERVE_LOCAL": True,
     "BOOTSTRAP_BOOTSWATCH_THEME": None,
-    "WTF_CSRF_TIME_LIMIT": None,
+    "WTF_CSRF_TIME_LIMIT": 86_400,  # a form's token lasts a day; then it is shown again
     "ORGANIZER_IDLE_SECONDS": 12 * 3600,  # an organizer session unused this long is over
+    "MAX_CONTENT_LENGTH": 256 * 1024,  # the largest form (an event's description) is ~80 KiB
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # hide_parameters: a database error never writes a registrant's details into the log.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
 }
 
 
@@ -65,9 +67,14 @@ def _finish(app: Flask) -> None:
     for name, least in (("SQLITE_BUSY_TIMEOUT_MS", 0), ("LOCK_TIMEOUT_MS", 1)):
         if not isinstance(cfg[name], int) or isinstance(cfg[name], bool) or cfg[name] < least:
             raise ConfigError(name, f"must be a whole number of milliseconds, got {cfg[name]!r}")
-    for name in ("ORGANIZER_IDLE_SECONDS",):
+    for name in ("WTF_CSRF_TIME_LIMIT", "MAX_CONTENT_LENGTH", "ORGANIZER_IDLE_SECONDS"):
         if not isinstance(cfg[name], int) or isinstance(cfg[name], bool) or cfg[name] < 1:
             raise ConfigError(name, f"must be a positive whole number, got {cfg[name]!r}")
+    # The request guards check CSRF tokens themselves (roundtable.web.guards), so that a form
+    # whose token merely expired comes back with what was typed; Flask-WTF's own hook stays off.
+    cfg["WTF_CSRF_CHECK_DEFAULT"] = False
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"hide_parameters": True,
+                                        **dict(cfg["SQLALCHEMY_ENGINE_OPTIONS"] or {})}
     if not isinstance(cfg["RATELIMIT_ENABLED"], bool):
         raise ConfigError(
             "RATELIMIT_ENABLED", f"must be true or false, got {cfg['RATELIMIT_ENABLED']!r}"

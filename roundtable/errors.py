@@ -26,9 +26,11 @@ def register(app: Flask) -> None:
         return render_template("errors/domain.html", error=error), error.status_code
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int]:
+    def http_error(error: HTTPException) -> tuple[str, int, list[tuple[str, str]]]:
         code = error.code or 500
-        return render_template("errors/http.html", error=error, code=code), code
+        # The exception's own headers (Allow on a 405, Retry-After, ...) stay; the body is ours.
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return render_template("errors/http.html", error=error, code=code), code, headers
 
     @app.errorhandler(OperationalError)
     def database_error(error: OperationalError) -> tuple[str, int, dict[str, str]]:

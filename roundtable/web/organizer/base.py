@@ -10,6 +10,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -34,6 +35,8 @@ OPEN_ENDPOINTS = {"organizer.log_in"}
 
 
 LOGIN_FAILED = "That email and password do not match an organizer account."
+FORM_EXPIRED = ("This page had been open for more than a day, so for your safety nothing was "
+                "done. Please try again.")
 
 
 SEEN = "organizer_seen"  # the session's last request, in seconds since the epoch
@@ -119,7 +122,8 @@ def act(action: Callable[[], str], form: FlaskForm, default: str) -> Response:
     return_to = getattr(form, "return_to", None)  # a field of some of the forms
     back = safe_next(return_to and return_to.data) or default
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(FORM_EXPIRED if g.get("form_expired") else
+              " ".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(back, code=303)
     try:
         with writing():

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from roundtable.database import begin_write
-from roundtable.domain import audit, lifecycle, seating
+from roundtable.domain import audit, lifecycle, seating, text
 from roundtable.domain.errors import DomainError, InvalidTransition, NotFound
 from roundtable.domain.models import (
     ApprovalMode,
@@ -103,6 +103,7 @@ def is_open_for_registration(event: Event, now: datetime) -> bool:
 # --- Organizer changes: create, edit, publish, unpublish, cancel ------------------------------
 
 SLUG_RX = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+SINGLE_LINE_FIELDS = ("title", "slug", "host", "summary", "location", "join_url", "timezone")
 
 # The fields whose change moves the event in someone's calendar, by the name mail uses.
 CALENDAR_FIELDS = {
@@ -230,6 +231,13 @@ def details_of(event: Event) -> EventDetails:
 
 def _checked(details: EventDetails) -> dict[str, Any]:
     """Return the column values of valid ``details``; raise InvalidEventDetails otherwise."""
+    for name in SINGLE_LINE_FIELDS:
+        problem = text.single_line_problem(getattr(details, name))
+        if problem:
+            raise InvalidEventDetails(problem, name)
+    problem = text.multi_line_problem(details.description)
+    if problem:
+        raise InvalidEventDetails(problem, "description")
     if not details.title.strip():
         raise InvalidEventDetails("Please give the roundtable a title.", "title")
     if not details.host.strip():
@@ -262,7 +270,7 @@ def _checked(details: EventDetails) -> dict[str, Any]:
         "title": details.title.strip(),
         "slug": slug,
         "summary": details.summary.strip(),
-        "description": details.description.strip(),
+        "description": text.normalise_newlines(details.description).strip(),
         "host": details.host.strip(),
         "format": details.format,
         "location": location,

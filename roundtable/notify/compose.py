@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from sqlalchemy.orm import Session
 
-from roundtable.domain import registrations, seating
+from roundtable.domain import registrations, seating, text
 from roundtable.domain.models import Event, EventFormat, OutboxMessage, Registration
 from roundtable.notify import calendar
 from roundtable.notify.outbox import CALENDAR_STATUS, Undeliverable
@@ -100,7 +100,8 @@ def compose(session: Session, message: OutboxMessage, now: datetime) -> EmailMes
         else None,
     }
     email = EmailMessage()
-    email["Subject"] = SUBJECTS[message.kind].format(title=event.title)
+    # One line, whatever the title holds: a line break there would end the header early.
+    email["Subject"] = text.one_line(SUBJECTS[message.kind].format(title=event.title))
     email["From"] = current_app.config["MAIL_FROM"]
     email["To"] = message.recipient
     email["Date"] = format_datetime(now)

@@ -7,11 +7,12 @@ import secrets
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from roundtable.domain import zones
 
 PREFIX = "ROUNDTABLE"
 
@@ -93,12 +94,10 @@ def _finish(app: Flask) -> None:
             raise ConfigError("SMTP_URL", str(exc)) from exc
     if "@" not in parseaddr(str(cfg["MAIL_FROM"]))[1]:
         raise ConfigError("MAIL_FROM", "must be an address such as 'Roundtable <rt@example.org>'")
-    try:
-        ZoneInfo(str(cfg["DEFAULT_TIMEZONE"]))
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    if not zones.is_canonical(str(cfg["DEFAULT_TIMEZONE"])):
         raise ConfigError(
-            "DEFAULT_TIMEZONE", "must be an IANA time zone such as Europe/Berlin"
-        ) from exc
+            "DEFAULT_TIMEZONE", "must be an IANA time zone of a place, such as Europe/Berlin"
+        )
 
 
 def _database_uri(app: Flask) -> str:

@@ -259,3 +259,15 @@ def test_no_character_class_is_left_out() -> None:
     assert not rules.single_line_problem("a\u200db")  # a joiner inside a name is fine
     assert unicodedata.category("\u3164") == "Lo"  # shows nothing, yet a "letter"
     assert rules.single_line_problem("\u3164") == rules.INVISIBLE_MESSAGE
+
+
+def test_typed_markup_is_shown_as_text_everywhere(console_client, make_event, sign_up) -> None:
+    """Markup is plain text to the site: accepted, stored as typed, escaped wherever shown."""
+    event = make_event()
+    sign_up(event, name='<script>alert("x")</script>', company="<b>Bold</b> & Co")
+    for url in (f"/organizer/events/{event.id}/attendees", f"/organizer/events/{event.id}",
+                f"/organizer/events/{event.id}/check-in"):
+        body = console_client.get(url).get_data(as_text=True)
+        assert "<script>alert" not in body and "<b>Bold</b>" not in body, url
+    body = console_client.get(f"/organizer/events/{event.id}/attendees").get_data(as_text=True)
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in body

@@ -16,14 +16,15 @@ from roundtable.extensions import db
 
 from conftest import NOW, base_config
 
+SOON = (datetime.now(UTC) + timedelta(days=60)).replace(hour=18, minute=0, second=0, microsecond=0)
 FORM = {
     "title": "Platform Leaders Breakfast",
     "slug": "platform-breakfast",
     "host": "Olive",
     "format": "online",
     "join_url": "https://meet.example.org/breakfast",
-    "starts_local": "2027-06-05T18:00",
-    "ends_local": "2027-06-05T19:30",
+    "starts_local": f"{SOON:%Y-%m-%dT%H:%M}",
+    "ends_local": f"{SOON + timedelta(minutes=90):%Y-%m-%dT%H:%M}",
     "timezone": "Europe/Berlin",
     "capacity": "12",
     "minimum_level": "director",
@@ -46,7 +47,8 @@ def local(instant: datetime) -> str:
     ({"starts_local": "0001-01-01T00:00", "ends_local": "0001-01-01T01:00"},
      "starts_local", "between the years"),
     ({"ends_local": "9999-12-31T23:59"}, "ends_local", "between the years"),
-    ({"ends_local": "2027-06-20T19:30"}, "ends_local", "at most 7 days"),
+    ({"ends_local": f"{SOON + timedelta(days=15):%Y-%m-%dT%H:%M}"}, "ends_local",
+     "at most 7 days"),
     ({"starts_local": local(datetime.now(UTC) + timedelta(days=5 * 366)),
       "ends_local": local(datetime.now(UTC) + timedelta(days=5 * 366, hours=1))},
      "starts_local", "at most five years ahead"),

@@ -51,10 +51,11 @@ serve: install
 system-deps:
 	bash .ci/system-deps
 
-## ruff, then mypy --strict over roundtable/ (its settings are in pyproject.toml).
+## ruff, mypy --strict over roundtable/, then bandit (their settings are in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/bandit -c pyproject.toml -r roundtable -q
 
 ## The whole suite on both cores: on SQLite, then on PostgreSQL servers the suite starts itself
 ## (the second pass runs only the tests that use a database).

@@ -33,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logs.install()
     register_proxy(app)
     register_extensions(app)
+    register_request_guards(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -73,10 +74,19 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "organizer.log_in"
     login_manager.login_message = "Please sign in to use the organizer console."
     login_manager.login_message_category = "info"
+    # A session cookie used from another browser or address (a copy) is dropped at once.
+    login_manager.session_protection = "strong"
     login_manager.user_loader(load_organizer)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             database.configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def register_request_guards(app: Flask) -> None:
+    """Install the checks every request passes first, and the id converter routes use."""
+    from roundtable.web import guards
+
+    guards.register(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -108,6 +118,9 @@ CONTENT_SECURITY_POLICY = (
 STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 
+PRIVATE_PAGES = {"public.show_outcome"}
+
+
 def register_security_headers(app: Flask) -> None:
     """Send headers that keep pages (and private links) from leaking or being framed."""
     https_only = str(app.config["BASE_URL"]).startswith("https://")
@@ -121,7 +134,11 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if https_only:  # browsers then never try plain http for this site again
             response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
-        if request.path.startswith("/r/"):
+        if request.path.startswith("/r/") or request.method == "POST" or (
+            request.endpoint in PRIVATE_PAGES
+        ):
+            # Private links, the outcome of a signup, and a form shown again with what was
+            # typed carry personal data: no cache keeps them.
             response.headers["Cache-Control"] = "no-store"
         return response
 

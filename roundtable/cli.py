@@ -109,10 +109,11 @@ def purge_command(older_than: str) -> None:
     """Erase the personal data of events that ended longer ago than --older-than."""
     cutoff = utcnow() - parse_age(older_than)
     with writing():
-        count = registrations.purge(db.session(), now=utcnow(), ended_before=cutoff)
+        addresses = registrations.purge(db.session(), now=utcnow(), ended_before=cutoff)
         expired = signups.purge_expired(db.session(), now=utcnow())
-    click.echo(f"Erased the personal data of {count} registrations of events ended before "
-               f"{cutoff:%Y-%m-%d}, and {expired} signups never confirmed.")
+    transports.forget(addresses)
+    click.echo(f"Erased the personal data of {len(addresses)} registrations of events ended "
+               f"before {cutoff:%Y-%m-%d}, and {expired} signups never confirmed.")
 
 
 @click.command("create-organizer")

@@ -9,11 +9,12 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from roundtable.domain import zones
 
 PREFIX = "ROUNDTABLE"
 
@@ -38,13 +39,16 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_TIMEZONE": "Europe/London",
     "BOOTSTRAP_SERVE_LOCAL": True,
     "BOOTSTRAP_BOOTSWATCH_THEME": None,
-    "WTF_CSRF_TIME_LIMIT": None,
+    "WTF_CSRF_TIME_LIMIT": 86_400,  # a form's token lasts a day; then it is shown again
+    "ORGANIZER_IDLE_SECONDS": 12 * 3600,  # an organizer session unused this long is over
+    "MAX_CONTENT_LENGTH": 256 * 1024,  # the largest form (an event's description) is ~80 KiB
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # hide_parameters: a database error never writes a registrant's details into the log.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
 }
 
 
@@ -73,6 +77,14 @@ def _finish(app: Flask) -> None:
             "TRUSTED_PROXIES",
             f"must be the number of proxies in front (0 or more), got {cfg['TRUSTED_PROXIES']!r}",
         )
+    for name in ("WTF_CSRF_TIME_LIMIT", "MAX_CONTENT_LENGTH", "ORGANIZER_IDLE_SECONDS"):
+        if not isinstance(cfg[name], int) or isinstance(cfg[name], bool) or cfg[name] < 1:
+            raise ConfigError(name, f"must be a positive whole number, got {cfg[name]!r}")
+    # The request guards check CSRF tokens themselves (roundtable.web.guards), so that a form
+    # whose token merely expired comes back with what was typed; Flask-WTF's own hook stays off.
+    cfg["WTF_CSRF_CHECK_DEFAULT"] = False
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"hide_parameters": True,
+                                        **dict(cfg["SQLALCHEMY_ENGINE_OPTIONS"] or {})}
     if not isinstance(cfg["RATELIMIT_ENABLED"], bool):
         raise ConfigError(
             "RATELIMIT_ENABLED", f"must be true or false, got {cfg['RATELIMIT_ENABLED']!r}"
@@ -107,12 +119,10 @@ def _finish(app: Flask) -> None:
             raise ConfigError("SMTP_URL", str(exc)) from exc
     if "@" not in parseaddr(str(cfg["MAIL_FROM"]))[1]:
         raise ConfigError("MAIL_FROM", "must be an address such as 'Roundtable <rt@example.org>'")
-    try:
-        ZoneInfo(str(cfg["DEFAULT_TIMEZONE"]))
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    if not zones.is_canonical(str(cfg["DEFAULT_TIMEZONE"])):
         raise ConfigError(
-            "DEFAULT_TIMEZONE", "must be an IANA time zone such as Europe/Berlin"
-        ) from exc
+            "DEFAULT_TIMEZONE", "must be an IANA time zone of a place, such as Europe/Berlin"
+        )
 
 
 def _whole_number(value: object, least: int) -> bool:

@@ -32,9 +32,11 @@ def register(app: Flask) -> None:
         return "This address does not serve Roundtable.\n", 400, {"Content-Type": "text/plain"}
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int]:
+    def http_error(error: HTTPException) -> tuple[str, int, list[tuple[str, str]]]:
         code = error.code or 500
-        return render_template("errors/http.html", error=error, code=code), code
+        # The exception's own headers (Allow on a 405, Retry-After, ...) stay; the body is ours.
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return render_template("errors/http.html", error=error, code=code), code, headers
 
     @app.errorhandler(OperationalError)  # what drivers raise for locks and lost connections
     def database_error(error: OperationalError) -> tuple[str, int, dict[str, str]]:

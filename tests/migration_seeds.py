@@ -381,6 +381,30 @@ def seed_3c9d2e4f6a81(conn: Connection, walk: Walk) -> None:
            confirmed_at=None, registration_id=None)
 
 
+def seed_b3e1c5d7a902(conn: Connection, walk: Walk) -> None:
+    """Session versions: signing out ends every session of the account."""
+    rev = "b3e1c5d7a902"
+    organizer_id = insert(conn, "organizer", last_login_at=WRITTEN, session_version=2,
+                          **organizer_row("seventh@organizers.example", "Seventh Organizer"))
+    slug = f"walk-{rev}"
+    event_id = add_event(conn, walk, rev, contact_email="host@letter.example")
+    insert(conn, "audit_entry", event_id=event_id, organizer_id=organizer_id,
+           registration_id=None, action="event.created", detail="", created_at=WRITTEN)
+    person = add_person(conn, walk, rev, slug,
+                        registration_row(event_id, "Evelyn Boyd", "evelyn@granville.example",
+                                         email_key="evelyn@granville.example",
+                                         invite_revision=1),
+                        issue_link=True)
+    insert(conn, "outbox_message", **outbox_row(person, event_id, "confirmed",
+                                                payload=invitation(1)))
+    insert(conn, "signup_request", event_id=event_id, name="Sophie Wilson",
+           email="sophie@arm.example", email_key="sophie@arm.example",
+           company="Arm", job_title="Director of Engineering", seniority="director",
+           discussion_topic=None, salt=secrets.token_hex(16), token_hash=None,
+           created_at=WRITTEN, mailed_at=WRITTEN, expires_at=WRITTEN + timedelta(days=2),
+           confirmed_at=None, registration_id=None)
+
+
 SEEDS: dict[str, Callable[[Connection, Walk], None]] = {
     "6c0f61de0979": seed_6c0f61de0979,
     "5d162091493b": seed_5d162091493b,
@@ -388,4 +412,5 @@ SEEDS: dict[str, Callable[[Connection, Walk], None]] = {
     "f41082681ba2": seed_f41082681ba2,
     "8a1e5c2d7b90": seed_8a1e5c2d7b90,
     "3c9d2e4f6a81": seed_3c9d2e4f6a81,
+    "b3e1c5d7a902": seed_b3e1c5d7a902,
 }

@@ -107,7 +107,7 @@ def test_edit_form_shows_times_in_the_events_zone(console_client, make_event) ->
         ({"ends_local": "2030-06-05T17:00"}, "ends_local", "The end must be after the start."),
         ({"ends_local": "2030-06-05T18:00"}, "ends_local", "The end must be after the start."),
         ({"timezone": "Mars/Olympus_Mons"}, "timezone", "is not a time zone we know"),
-        ({"timezone": "CEST"}, "timezone", "is not a time zone we know"),
+        ({"timezone": "CEST"}, "timezone", "CEST: did you mean Europe/Berlin"),
         ({"capacity": "0"}, "capacity", "Seats must be between 1 and 10000."),
         ({"capacity": "many"}, "capacity", "Not a valid integer value."),
         ({"company_cap": "0"}, "company_cap", "Seats per company must be at least 1."),

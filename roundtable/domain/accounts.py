@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from roundtable.database import begin_write
@@ -114,9 +115,31 @@ def sign_in(session: Session, *, actor: SignIn, now: datetime) -> Organizer | No
     return organizer
 
 
-def get_organizer(session: Session, organizer_id: str) -> Organizer | None:
-    """Return the organizer with the id Flask-Login keeps, or None."""
-    try:
-        return session.get(Organizer, int(organizer_id))
-    except (TypeError, ValueError):
+_SESSION_ID = re.compile(r"(?P<id>[0-9]{1,9}):(?P<version>[0-9]{1,9})")
+
+
+def session_organizer(session: Session, session_id: str) -> Organizer | None:
+    """Return the organizer of a session id ("id:version"), or None once that version is over.
+
+    Every sign-out raises the account's version, so a copy of an older session cookie (another
+    browser, or one taken from this one) opens nothing any more.
+    """
+    match = _SESSION_ID.fullmatch(session_id)
+    if match is None:
         return None
+    organizer = session.get(Organizer, int(match["id"]))
+    if organizer is None or organizer.session_version != int(match["version"]):
+        return None
+    return organizer
+
+
+def end_sessions(session: Session, *, actor: int, now: datetime) -> None:
+    """End every session of the organizer ``actor``, in every browser, this one included."""
+    begin_write(session)
+    session.execute(
+        update(Organizer)
+        .where(Organizer.id == actor)
+        .values(session_version=Organizer.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    audit.record(session, actor, "organizer.signed_out", now)

@@ -28,6 +28,7 @@ ACTIONS = {
     "mail.retried": "Sent a failed message again",
     "organizer.created": "Organizer account created",
     "organizer.signed_in": "Signed in",
+    "organizer.signed_out": "Signed out everywhere",
 }
 
 

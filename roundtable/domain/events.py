@@ -4,12 +4,11 @@ locks the event, flushes, and writes its audit entry and the messages it sends."
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
@@ -17,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from roundtable.database import begin_write
-from roundtable.domain import audit, lifecycle, seating
+from roundtable.domain import audit, lifecycle, seating, text, zones
 from roundtable.domain.errors import DomainError, InvalidTransition, NotFound
 from roundtable.domain.models import (
     ApprovalMode,
@@ -104,6 +103,12 @@ def is_open_for_registration(event: Event, now: datetime) -> bool:
 # --- Organizer changes: create, edit, publish, unpublish, cancel ------------------------------
 
 SLUG_RX = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# A start is from now to five years ahead; a roundtable lasts at most a week. Dates outside the
+# years below are refused before any conversion (year 1 or 9999 would overflow in some zones).
+FURTHEST_AHEAD = timedelta(days=5 * 365 + 1)
+LONGEST = timedelta(days=7)
+MIN_YEAR, MAX_YEAR = 1900, 2200
+SINGLE_LINE_FIELDS = ("title", "slug", "host", "summary", "location", "join_url", "timezone")
 
 # The fields whose change moves the event in someone's calendar, by the name mail uses.
 CALENDAR_FIELDS = {
@@ -169,30 +174,24 @@ class EventUpdate:
         return detail
 
 
-@functools.cache
 def zone_names() -> tuple[str, ...]:
-    """Return the IANA time zone names, sorted."""
-    return tuple(sorted(available_timezones()))
-
-
-@functools.cache
-def _zone_set() -> frozenset[str]:
-    return frozenset(zone_names())
+    """Return the time zones an event may use (canonical IANA names of places, and UTC)."""
+    return zones.canonical_names()
 
 
 def zone(name: str) -> ZoneInfo:
-    """Return the IANA zone ``name``; raise InvalidEventDetails for anything else."""
-    if name not in _zone_set():
-        raise InvalidEventDetails(
-            f"“{name}” is not a time zone we know. Use an IANA name such as Europe/London "
-            "or America/New_York.",
-            "timezone",
-        )
+    """Return the zone ``name``; raise InvalidEventDetails, with likely zones, for anything else."""
+    if not zones.is_canonical(name):
+        raise InvalidEventDetails(zones.unknown_message(name), "timezone")
     return ZoneInfo(name)
 
 
 def to_utc(local: datetime, tz: ZoneInfo, field: str) -> datetime:
     """Return the wall time ``local`` in ``tz`` as a UTC instant; refuse times that never occur."""
+    if not MIN_YEAR <= local.year <= MAX_YEAR:  # beyond these, converting could overflow
+        raise InvalidEventDetails(
+            f"Please enter a date between the years {MIN_YEAR} and {MAX_YEAR}.", field
+        )
     aware = local.replace(tzinfo=tz, fold=0)
     instant = aware.astimezone(UTC)
     if instant.astimezone(tz).replace(tzinfo=None) != local.replace(fold=0):
@@ -235,6 +234,13 @@ def details_of(event: Event) -> EventDetails:
 
 def _checked(details: EventDetails) -> dict[str, Any]:
     """Return the column values of valid ``details``; raise InvalidEventDetails otherwise."""
+    for name in SINGLE_LINE_FIELDS:
+        problem = text.single_line_problem(getattr(details, name))
+        if problem:
+            raise InvalidEventDetails(problem, name)
+    problem = text.multi_line_problem(details.description)
+    if problem:
+        raise InvalidEventDetails(problem, "description")
     if not details.title.strip():
         raise InvalidEventDetails("Please give the roundtable a title.", "title")
     if not details.host.strip():
@@ -251,6 +257,11 @@ def _checked(details: EventDetails) -> dict[str, Any]:
     ends_at = to_utc(details.ends_local, tz, "ends_local")
     if ends_at <= starts_at:
         raise InvalidEventDetails("The end must be after the start.", "ends_local")
+    if ends_at - starts_at > LONGEST:
+        raise InvalidEventDetails(
+            f"A roundtable may last at most {LONGEST.days} days: please check the end.",
+            "ends_local",
+        )
     if details.capacity < 1:
         raise InvalidEventDetails("The capacity must be at least 1.", "capacity")
     if details.company_cap is not None and details.company_cap < 1:
@@ -267,7 +278,7 @@ def _checked(details: EventDetails) -> dict[str, Any]:
         "title": details.title.strip(),
         "slug": slug,
         "summary": details.summary.strip(),
-        "description": details.description.strip(),
+        "description": text.normalise_newlines(details.description).strip(),
         "host": details.host.strip(),
         "format": details.format,
         "location": location,
@@ -295,6 +306,16 @@ def _contact(raw: str) -> str | None:
         ) from exc
 
 
+def _check_start(starts_at: datetime, now: datetime, past: str) -> None:
+    """Refuse a start in the past (with the message ``past``) or further ahead than allowed."""
+    if starts_at <= now:
+        raise InvalidEventDetails(past, "starts_local")
+    if starts_at > now + FURTHEST_AHEAD:
+        raise InvalidEventDetails(
+            "The start may be at most five years ahead: please check the year.", "starts_local"
+        )
+
+
 def _ensure_slug_free(session: Session, slug: str, event_id: int | None = None) -> None:
     query = select(Event.id).where(Event.slug == slug)
     if event_id is not None:
@@ -310,8 +331,7 @@ def create_event(
 ) -> Event:
     """Add a draft event; refuse invalid details and a start in the past."""
     values = _checked(details)
-    if values["starts_at"] <= now:
-        raise InvalidEventDetails("The start must be in the future.", "starts_local")
+    _check_start(values["starts_at"], now, "The start must be in the future.")
     begin_write(session)
     _ensure_slug_free(session, values["slug"])
     event = Event(
@@ -356,8 +376,8 @@ def update_event(
             stored, event.timezone
         ):
             values[name] = stored
-    if values["starts_at"] != event.starts_at and values["starts_at"] <= now:
-        raise InvalidEventDetails("A new start must be in the future.", "starts_local")
+    if values["starts_at"] != event.starts_at:
+        _check_start(values["starts_at"], now, "A new start must be in the future.")
     changes = [label for name, label in CALENDAR_FIELDS.items()
                if getattr(event, name) != values[name]]
     # What the calendar fields were, for the mail's "before → after" (times as UTC instants).

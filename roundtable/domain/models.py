@@ -283,14 +283,16 @@ class Organizer(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Raised to end every session of the account: a session carries the version it began with.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     is_authenticated = True
     is_active = True
     is_anonymous = False
 
     def get_id(self) -> str:
-        """Return the id Flask-Login keeps in the session."""
-        return str(self.id)
+        """Return what Flask-Login keeps in the session: the id and the session version."""
+        return f"{self.id}:{self.session_version}"
 
     def __repr__(self) -> str:
         return f"<Organizer {self.id}>"

@@ -588,17 +588,22 @@ def _strip_personal_data(session: Session, registration: Registration, now: date
     session.flush()
 
 
-def purge(session: Session, *, now: datetime, ended_before: datetime) -> int:
-    """Erase the personal data of every registration of events that ended before a date."""
+def purge(session: Session, *, now: datetime, ended_before: datetime) -> list[str]:
+    """Erase the personal data of every registration of events that ended before a date.
+
+    Returns the erased registrations' addresses, one per registration, so the caller can remove
+    copies of their mail kept outside the database.
+    """
     begin_write(session)
     rows = session.scalars(
         select(Registration)
         .join(Event, Event.id == Registration.event_id)
         .where(Event.ends_at < ended_before, Registration.erased_at.is_(None))
     ).all()
+    addresses = [registration.email or "" for registration in rows]
     for registration in rows:
         _strip_personal_data(session, registration, now)
-    return len(rows)
+    return addresses
 
 
 def send_links(session: Session, *, now: datetime, email: str) -> int:

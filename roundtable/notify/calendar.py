@@ -40,6 +40,7 @@ from icalendar import (
 )
 from icalendar import Event as VEvent
 
+from roundtable.domain import text
 from roundtable.domain.models import Event, EventFormat
 
 PRODID = "-//Roundtable//Roundtable event registration//EN"
@@ -67,6 +68,21 @@ def public_uid(event: Event, base_url: str) -> str:
 def invite_uid(event: Event, base_url: str) -> str:
     """Return the UID shared by every personal invitation to ``event``."""
     return f"{event.id}.invite@{_host(base_url)}"
+
+
+def _line(value: str) -> vText:
+    """Return ``value`` as iCalendar TEXT on one line, whatever characters it holds.
+
+    vText escapes backslashes, semicolons, commas and line feeds; control characters, which
+    TEXT may not carry, become spaces. Typing it explicitly matters for X- properties, which
+    icalendar would otherwise write unescaped.
+    """
+    return vText(text.one_line(value).strip())
+
+
+def _lines(value: str) -> vText:
+    """Return multi-line ``value`` as iCalendar TEXT (line breaks escaped, no controls)."""
+    return vText(text.plain_lines(value).strip())
 
 
 def _calendar(method: str) -> Calendar:
@@ -103,7 +119,7 @@ def _vevent(event: Event, *, uid: str, now: datetime, url: str) -> VEvent:
     vevent.add("dtstamp", now)
     vevent.add("dtstart", _wall_clock(event.starts_at, zone))
     vevent.add("dtend", _wall_clock(event.ends_at, zone))
-    vevent.add("summary", event.title)
+    vevent.add("summary", _line(event.title))
     vevent.add("url", url)
     vevent.add("created", event.created_at)
     vevent.add("last-modified", event.updated_at)
@@ -215,7 +231,7 @@ def _finish(cal: Calendar) -> bytes:
 def public_calendar(events: Iterable[Event], *, base_url: str, now: datetime, name: str) -> bytes:
     """Return a PUBLISH calendar of ``events`` without private details (a file or a feed)."""
     cal = _calendar("PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", _line(name))
     cal.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT6H")
     for event in events:
@@ -223,13 +239,13 @@ def public_calendar(events: Iterable[Event], *, base_url: str, now: datetime, na
         vevent = _vevent(event, uid=public_uid(event, base_url), now=now, url=page)
         vevent.add("sequence", event.sequence)
         vevent.add("status", "CANCELLED" if event.status.value == "cancelled" else "CONFIRMED")
-        vevent.add("location", _where(event, None))
-        vevent.add("description", "\n\n".join(line for line in (
+        vevent.add("location", _line(_where(event, None)))
+        vevent.add("description", _lines("\n\n".join(line for line in (
             event.summary,
             f"Details and registration: {page}",
             "Registered? Your personal invitation, sent by email, is your entry for this "
             "roundtable, with the joining details; you can delete this one.",
-        ) if line))
+        ) if line)))
         cal.add_component(vevent)
     return _finish(cal)
 
@@ -253,13 +269,13 @@ def personal_invite(
     vevent = _vevent(event, uid=invite_uid(event, base_url), now=now, url=invitee.event_url)
     vevent.add("sequence", invitee.sequence)
     vevent.add("status", status)
-    vevent.add("location", _where(event, join_url))
+    vevent.add("location", _line(_where(event, join_url)))
     vevent.add("transp", "TRANSPARENT" if method == "CANCEL" else "OPAQUE")
     organizer = vCalAddress(f"mailto:{organizer_email}")
-    organizer.params["cn"] = vText(organizer_name)
+    organizer.params["cn"] = _line(organizer_name)
     vevent.add("organizer", organizer)
     attendee = vCalAddress(f"mailto:{invitee.email}")
-    attendee.params["cn"] = vText(invitee.name)
+    attendee.params["cn"] = _line(invitee.name)
     attendee.params["role"] = vText("REQ-PARTICIPANT")
     attendee.params["partstat"] = vText("ACCEPTED" if status == "CONFIRMED" else "NEEDS-ACTION")
     attendee.params["rsvp"] = vText("FALSE")
@@ -271,11 +287,11 @@ def personal_invite(
         lines.append(f"Where: {event.location}")
     lines.append(f"Details: {invitee.event_url} (your private link to change or cancel is in "
                  "the email that brought this invitation)")
-    vevent.add("description", "\n\n".join(line for line in lines if line))
+    vevent.add("description", _lines("\n\n".join(line for line in lines if line)))
     if method == "REQUEST":
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", f"{event.title} starts in 30 minutes")
+        alarm.add("description", _line(f"{event.title} starts in 30 minutes"))
         alarm.add("trigger", timedelta(minutes=-30))
         vevent.add_component(alarm)
     cal.add_component(vevent)

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from sqlalchemy.orm import Session
 
-from roundtable.domain import registrations, seating, signups
+from roundtable.domain import registrations, seating, signups, text
 from roundtable.domain.models import (
     Event,
     EventFormat,
@@ -133,7 +133,8 @@ def _envelope(
     message: OutboxMessage, subject: str, now: datetime, event: Event
 ) -> EmailMessage:
     email = EmailMessage()
-    email["Subject"] = subject
+    # One line, whatever the title holds: a line break there would end the header early.
+    email["Subject"] = text.one_line(subject)
     email["From"] = current_app.config["MAIL_FROM"]
     if event.contact_email:  # a reply reaches the host, not the sending robot
         email["Reply-To"] = formataddr((event.host, event.contact_email))

@@ -5,8 +5,12 @@ from __future__ import annotations
 import secrets
 import smtplib
 import ssl
+from collections.abc import Iterable
 from datetime import datetime
+from email import policy
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
+from email.utils import getaddresses
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -25,6 +29,21 @@ class FileTransport:
         self.directory.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         (self.directory / f"{stamp}-{secrets.token_hex(3)}.eml").write_bytes(bytes(email))
+
+    def forget(self, addresses: Iterable[str]) -> int:
+        """Delete the files of messages to any of ``addresses``; return how many went."""
+        wanted = {address.lower() for address in addresses if address}
+        if not wanted or not self.directory.is_dir():
+            return 0
+        removed = 0
+        for path in self.directory.glob("*.eml"):
+            with path.open("rb") as fh:
+                headers = BytesHeaderParser(policy=policy.default).parse(fh)
+            recipients = {address.lower() for _, address in getaddresses(headers.get_all("To", []))}
+            if recipients & wanted:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
 
 
 class SmtpTransport:
@@ -71,6 +90,15 @@ class SmtpTransport:
                 client.quit()  # the message is accepted already; a failed QUIT changes nothing
             except (smtplib.SMTPException, OSError):
                 client.close()
+
+
+def forget(addresses: Iterable[str]) -> int:
+    """Delete the copies of mail to ``addresses`` that this site keeps (erasure); return how many.
+
+    Only the .eml files of the file transport are kept here; mail sent by SMTP is gone.
+    """
+    sender = transport()
+    return sender.forget(addresses) if isinstance(sender, FileTransport) else 0
 
 
 def transport() -> FileTransport | SmtpTransport:

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 from roundtable.domain import lifecycle, registrations, seating
 from roundtable.domain.models import Event, Registration, utcnow
 from roundtable.extensions import db, limiter
-from roundtable.notify import compose
+from roundtable.notify import compose, transports
 from roundtable.web.forms import ConfirmForm, DetailsForm, LostLinkForm
 from roundtable.web.public import ics_response
 from roundtable.web.transaction import writing
@@ -119,9 +119,11 @@ def erase_registration(token: str) -> Response | str:
     registration, event = _registration(token)
     form = ConfirmForm()
     if form.validate_on_submit():
+        address = registration.email or ""
         with writing():
             registrations.erase(db.session(), actor=None, now=utcnow(),
                                 registration_id=registration.id)
+        transports.forget([address])  # the copies of their mail the site keeps, if any
         flash("Your personal data has been erased. This link no longer works.", "success")
         return redirect(url_for("public.show_event", slug=event.slug), code=303)
     return _page("attendee/erase.html", token, registration, event, form=form)

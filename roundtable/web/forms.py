@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, MutableMapping
+from typing import Any, TypeVar
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -18,6 +21,8 @@ from wtforms import (
 
 # types-WTForms (for WTForms 3.2) does not know SelectChoice yet, which WTForms 3.3 added.
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
+from wtforms.fields.core import Field, UnboundField
+from wtforms.form import BaseForm
 from wtforms.validators import (
     URL,
     DataRequired,
@@ -26,9 +31,11 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
 
+from roundtable.domain import text
 from roundtable.domain.events import EventDetails
 from roundtable.domain.models import ApprovalMode, EventFormat
 from roundtable.domain.registrations import Applicant, DetailChanges
@@ -38,6 +45,72 @@ from roundtable.domain.seniority import CHOICES, Seniority
 def strip(value: str | None) -> str | None:
     """Return submitted text without surrounding white space."""
     return value.strip() if isinstance(value, str) else value
+
+
+def one_newline(value: str | None) -> str | None:
+    """Return submitted text with every line break as a line feed (browsers send CR LF)."""
+    return text.normalise_newlines(value) if isinstance(value, str) else value
+
+
+class SingleLine:
+    """Refuse control characters, line breaks, direction overrides, and values that show nothing.
+
+    Every single-line text field of every form gets it (``Form`` adds it), before its own checks.
+    """
+
+    def __call__(self, form: BaseForm, field: Field) -> None:
+        problem = text.single_line_problem(field.data) if isinstance(field.data, str) else None
+        if problem:
+            raise StopValidation(problem)
+
+
+class MultiLine:
+    """Refuse control characters other than tab and line feed in a multi-line text field."""
+
+    def __call__(self, form: BaseForm, field: Field) -> None:
+        problem = text.multi_line_problem(field.data) if isinstance(field.data, str) else None
+        if problem:
+            raise StopValidation(problem)
+
+
+_F = TypeVar("_F", bound=Field)
+
+
+def text_checks(field_class: type[Field]) -> tuple[list[object], list[Callable[..., Any]]]:
+    """Return the validators and filters every text field of ``field_class`` gets first.
+
+    Hidden fields carry paths, which ``safe_next`` checks where they are used; passwords are
+    only ever hashed, and refusing characters in them could lock someone out.
+    """
+    if issubclass(field_class, TextAreaField):
+        return [MultiLine()], [one_newline]
+    if issubclass(field_class, StringField) and not issubclass(
+        field_class, HiddenField | PasswordField
+    ):
+        return [SingleLine()], []
+    return [], []
+
+
+class Form(FlaskForm):
+    """The base of every form of the site: text fields refuse what no text field may hold."""
+
+    class Meta(FlaskForm.Meta):
+        def bind_field(
+            self, form: BaseForm, unbound_field: UnboundField[_F],
+            options: MutableMapping[str, Any],
+        ) -> _F:
+            validators, filters = text_checks(unbound_field.field_class)
+            if not validators:
+                return super().bind_field(form, unbound_field, options)
+            if len(unbound_field.args) > 1:
+                raise TypeError("give a text field's validators by keyword")
+            kwargs = unbound_field.kwargs
+            return unbound_field.bind(
+                form=form,
+                validators=[*validators, *(kwargs.get("validators") or ())],
+                filters=[*filters, *(kwargs.get("filters") or ())],
+                **options,
+            )
 
 
 def email_validators(missing: str) -> list[object]:
@@ -58,7 +131,7 @@ def seniority_choices() -> list[SelectChoice]:
 # --- Signing up ----------------------------------------------------------------------------------
 
 
-class SignupForm(FlaskForm):
+class SignupForm(Form):
     """A leader's signup for one roundtable."""
 
     name = StringField(
@@ -121,11 +194,11 @@ class SignupForm(FlaskForm):
 # --- The private page ----------------------------------------------------------------------------
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: a confirmation step that carries the CSRF token."""
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(Form):
     """What a registrant may change."""
 
     name = StringField("Full name", filters=[strip],
@@ -160,7 +233,7 @@ class DetailsForm(FlaskForm):
         )
 
 
-class LostLinkForm(FlaskForm):
+class LostLinkForm(Form):
     """Ask for the private link to be sent again."""
 
     email = EmailField(
@@ -176,7 +249,7 @@ class LostLinkForm(FlaskForm):
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """An organizer's sign-in."""
 
     email = EmailField(
@@ -191,7 +264,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A one-button action: the CSRF token and where to go back to."""
 
     return_to = HiddenField()
@@ -208,7 +281,7 @@ class NoteForm(ActionForm):
     )
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     """Create or edit a roundtable; times are entered in the event's own zone."""
 
     title = StringField("Title", filters=[strip],
@@ -321,7 +394,7 @@ class EventForm(FlaskForm):
         )
 
 
-class AttendeeForm(FlaskForm):
+class AttendeeForm(Form):
     """A person an organizer adds by hand."""
 
     name = StringField("Full name", filters=[strip],

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
-from flask import current_app
+from flask import abort, current_app, g
 
 from roundtable import database
 from roundtable.extensions import db
@@ -24,7 +24,13 @@ R = TypeVar("R")
 
 @contextmanager
 def writing() -> Iterator[None]:
-    """Run the block in one write transaction: commit at its end, roll back on any error."""
+    """Run the block in one write transaction: commit at its end, roll back on any error.
+
+    A request whose form had expired (``g.form_expired``, see ``guards.check_csrf``) changes
+    nothing, whatever the view does.
+    """
+    if g.get("form_expired"):
+        abort(400, "This form had expired, so nothing was changed. Please send it again.")
     with database.write_transaction(
         db.session(), lock_timeout_ms=current_app.config["LOCK_TIMEOUT_MS"]
     ):

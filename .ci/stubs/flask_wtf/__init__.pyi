@@ -7,10 +7,12 @@ from typing import Any, TypeVar
 from flask import Flask
 from markupsafe import Markup
 from wtforms import Field, Form
+from wtforms.meta import DefaultMeta
 
 _V = TypeVar("_V", bound=Callable[..., Any])
 
 class FlaskForm(Form):
+    class Meta(DefaultMeta): ...
     # formdata defaults to the request's form data (and files) when the request has any.
     def __init__(self, formdata: Any = ..., **kwargs: Any) -> None: ...
     def is_submitted(self) -> bool: ...

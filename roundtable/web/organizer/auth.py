@@ -12,7 +12,7 @@ from flask import (
     url_for,
 )
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from roundtable.domain import accounts, registrations
@@ -21,7 +21,7 @@ from roundtable.domain.models import (
 )
 from roundtable.extensions import db, limiter
 from roundtable.web.forms import ActionForm, LoginForm
-from roundtable.web.organizer.base import bp, page, safe_next
+from roundtable.web.organizer.base import bp, organizer_id, page, safe_next, start_session
 from roundtable.web.transaction import writing
 
 LOGIN_FAILED = "That email and password do not match an organizer account."
@@ -71,8 +71,7 @@ def log_in() -> Response | tuple[str, int]:
             with writing():
                 organizer = accounts.sign_in(db.session(), actor=checked, now=utcnow())
         if organizer is not None:
-            session.clear()  # a fresh session at the change of privilege
-            login_user(organizer)
+            start_session(organizer)
             flash("You are signed in.", "success")
             return redirect(safe_next(form.next.data) or url_for("organizer.list_events"), 303)
         form.form_errors.append(LOGIN_FAILED)
@@ -81,11 +80,13 @@ def log_in() -> Response | tuple[str, int]:
 
 @bp.post("/logout")
 def log_out() -> Response:
-    """Sign out and go back to the login page."""
+    """Sign out everywhere: every session of the account ends, and a copied cookie opens nothing."""
     form = ActionForm()
     if not form.validate_on_submit():
         return redirect(url_for("organizer.list_events"), code=303)
+    with writing():
+        accounts.end_sessions(db.session(), actor=organizer_id(), now=utcnow())
     logout_user()
     session.clear()
-    flash("You are signed out.", "success")
+    flash("You are signed out, in this browser and everywhere else.", "success")
     return redirect(url_for("organizer.log_in"), code=303)

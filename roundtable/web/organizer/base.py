@@ -6,14 +6,24 @@ from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from roundtable.domain import accounts, reports
 from roundtable.domain.errors import CapacityBelowConfirmed, DomainError, NotFound
-from roundtable.domain.models import Event, Organizer
+from roundtable.domain.models import Event, Organizer, utcnow
 from roundtable.extensions import db, login_manager
 from roundtable.web import charts, display
 from roundtable.web.forms import ActionForm
@@ -25,11 +35,34 @@ OPEN_ENDPOINTS = {"organizer.log_in"}
 
 
 LOGIN_FAILED = "That email and password do not match an organizer account."
+FORM_EXPIRED = ("This page had been open for more than a day, so for your safety nothing was "
+                "done. Please try again.")
 
 
-def load_organizer(organizer_id: str) -> Organizer | None:
-    """Return the signed-in organizer for Flask-Login."""
-    return accounts.get_organizer(db.session(), organizer_id)
+SEEN = "organizer_seen"  # the session's last request, in seconds since the epoch
+
+
+def load_organizer(session_id: str) -> Organizer | None:
+    """Return the signed-in organizer for Flask-Login: a session idle too long, or one that a
+    sign-out has ended (its version is over), has none."""
+    now = utcnow().timestamp()
+    seen = session.get(SEEN)
+    idle = current_app.config["ORGANIZER_IDLE_SECONDS"]
+    if not isinstance(seen, int | float) or now - seen > idle:
+        return None
+    organizer = accounts.session_organizer(db.session(), session_id)
+    if organizer is not None:
+        session[SEEN] = int(now)
+    return organizer
+
+
+def start_session(organizer: Organizer) -> None:
+    """Begin a fresh organizer session in this browser (after the password was checked)."""
+    # A fresh session at the change of privilege. It stays a browser-session cookie: Flask-Login
+    # checks a permanent session's browser and address only loosely ("basic"), not "strong".
+    session.clear()
+    session[SEEN] = int(utcnow().timestamp())
+    login_user(organizer)
 
 
 @bp.before_request
@@ -53,7 +86,7 @@ def keep_out_of_caches(response: Response) -> Response:
 
 @bp.context_processor
 def console_helpers() -> dict[str, object]:
-    return {"charts": charts, "at": at, "csrf_form": ActionForm(),
+    return {"charts": charts, "at": at, "csrf_form": ActionForm(formdata=None),
             "status_tabs": reports.STATUS_TABS}
 
 
@@ -76,7 +109,8 @@ def safe_next(target: str | None) -> str | None:
 
 
 def organizer_id() -> int:
-    return int(current_user.get_id())
+    signed_in: int = current_user.id
+    return signed_in
 
 
 def here() -> str:
@@ -88,7 +122,8 @@ def act(action: Callable[[], str], form: FlaskForm, default: str) -> Response:
     return_to = getattr(form, "return_to", None)  # a field of some of the forms
     back = safe_next(return_to and return_to.data) or default
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(FORM_EXPIRED if g.get("form_expired") else
+              " ".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(back, code=303)
     try:
         with writing():

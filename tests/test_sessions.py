@@ -1,0 +1,107 @@
+"""Organizer sessions: signing out ends them everywhere, a copied cookie opens nothing, an idle
+session expires after 12 hours, and a session moved to another browser is dropped."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from roundtable.domain import accounts
+from roundtable.domain.models import AuditEntry, Organizer
+from roundtable.extensions import db
+from roundtable.web.organizer.base import SEEN
+
+from conftest import NOW
+from organizer_support import EMAIL, PASSWORD, page
+
+CONSOLE = "/organizer/"
+
+
+def signed_in(client) -> bool:
+    """Return True when the client's session opens the console."""
+    return client.get(CONSOLE).status_code == 200
+
+
+def sign_in(client) -> None:
+    response = client.post("/organizer/login", data={"email": EMAIL, "password": PASSWORD})
+    assert response.status_code == 303
+
+
+def test_signing_out_ends_a_copied_session_cookie(console_client) -> None:
+    copied = console_client.get_cookie("session").value
+    assert signed_in(console_client)
+    console_client.post("/organizer/logout")
+    assert not signed_in(console_client)
+    console_client.set_cookie("session", copied)  # the cookie as it was, replayed
+    response = console_client.get(CONSOLE)
+    assert response.status_code == 302 and response.headers["Location"].startswith(
+        "/organizer/login")
+
+
+def test_sign_out_everywhere_ends_the_sessions_of_other_browsers(app, console_client) -> None:
+    other = app.test_client()
+    sign_in(other)
+    assert signed_in(other) and signed_in(console_client)
+    body = page(console_client.get(CONSOLE))
+    assert "Sign out everywhere" in body
+    response = console_client.post("/organizer/logout")
+    assert response.status_code == 303
+    assert "signed out, in this browser and everywhere else" in page(
+        console_client.get(response.headers["Location"]))
+    assert not signed_in(other) and not signed_in(console_client)
+    db.session.rollback()
+    organizer = db.session.scalar(select(Organizer))
+    assert organizer.session_version == 1
+    assert [e.action for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))] == [
+        "organizer.signed_in", "organizer.signed_in", "organizer.signed_out"]
+    sign_in(other)  # signing in again works, with the new version
+    assert signed_in(other)
+
+
+def test_a_session_cookie_of_another_browser_is_dropped(console_client) -> None:
+    cookie = console_client.get_cookie("session").value
+    assert signed_in(console_client)
+    console_client.set_cookie("session", cookie)
+    response = console_client.get(CONSOLE, headers={"User-Agent": "Another browser/1.0"})
+    assert response.status_code == 302  # session protection "strong": the session is gone
+    assert not signed_in(console_client)
+
+
+@pytest.mark.parametrize(("idle", "still_in"), [
+    (timedelta(hours=11, minutes=59), True),
+    (timedelta(hours=12, minutes=1), False),
+])
+def test_an_organizer_session_ends_after_twelve_hours_idle(console_client, idle, still_in
+                                                           ) -> None:
+    with console_client.session_transaction() as session:
+        session[SEEN] = int(time.time() - idle.total_seconds())
+    assert signed_in(console_client) == still_in
+
+
+def test_each_request_keeps_an_active_session_alive(console_client) -> None:
+    with console_client.session_transaction() as session:
+        session[SEEN] = int(time.time() - 11 * 3600)
+    assert signed_in(console_client)
+    with console_client.session_transaction() as session:
+        assert time.time() - session[SEEN] < 60
+
+
+def test_the_idle_limit_is_a_setting(make_app, organizer) -> None:
+    client = make_app(ORGANIZER_IDLE_SECONDS=60).test_client()
+    sign_in(client)
+    with client.session_transaction() as session:
+        session[SEEN] = int(time.time() - 61)
+    assert not signed_in(client)
+
+
+def test_a_session_of_an_old_version_opens_nothing(app, organizer) -> None:
+    assert accounts.session_organizer(db.session(), f"{organizer.id}:0") is not None
+    accounts.end_sessions(db.session(), actor=organizer.id, now=NOW)
+    db.session.commit()
+    for stale in (f"{organizer.id}:0", str(organizer.id), "", "x:1", f"{organizer.id}:²",
+                  "99999999999999999999:1"):
+        assert accounts.session_organizer(db.session(), stale) is None
+    assert accounts.session_organizer(db.session(), f"{organizer.id}:1") is not None

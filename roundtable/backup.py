@@ -22,6 +22,7 @@ import os
 import secrets
 import shutil
 import sqlite3
+
 # pg_dump runs from an argument list of our own, with no shell.
 import subprocess  # nosec B404
 from collections.abc import Iterator

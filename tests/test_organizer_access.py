@@ -71,6 +71,7 @@ POSTS = [
     ("/organizer/events/{e}/attendees/new", PERSON_FORM),
     ("/organizer/registrations/{r}/cancel", {}),
     ("/organizer/registrations/{w}/move-up", {}),
+    ("/organizer/registrations/{w}/move-to-top", {}),
     ("/organizer/registrations/{r}/check-in", {}),
     ("/organizer/registrations/{r}/undo-check-in", {}),
     ("/organizer/registrations/{p}/approve", {}),

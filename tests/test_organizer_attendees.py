@@ -348,6 +348,27 @@ def test_move_up_swaps_with_the_person_ahead(
             o == organizer.id and r == third.id] == ["registration.moved_up"] * 2
 
 
+def test_move_to_the_top_in_one_step_keeps_the_others_in_order(
+    console_client, organizer, make_event, make_registration
+) -> None:
+    event = make_event(capacity=1)
+    make_registration(event)
+    first = make_registration(event, name="First", status=S.WAITLISTED, queue_position=2)
+    make_registration(event, name="Second", status=S.WAITLISTED, queue_position=5)
+    guest = make_registration(event, name="Keynote Guest", status=S.WAITLISTED, queue_position=6)
+    response = console_client.post(f"/organizer/registrations/{guest.id}/move-to-top")
+    body = page(console_client.get(response.headers["Location"]))
+    assert "Moved to the top: now #1 on the waiting list." in body
+    assert names_in(body) == ["Keynote Guest", "First", "Second"]
+    assert [fresh(r.id).queue_position for r in (guest, first)] == [1, 2]
+    again = console_client.post(f"/organizer/registrations/{guest.id}/move-to-top",
+                                follow_redirects=True)
+    assert "already first on the waiting list" in page(again)
+    assert ("registration.moved_to_top", organizer.id, event.id, guest.id) in audit_rows()
+    seat = console_client.get(f"/organizer/events/{event.id}/attendees?status=waitlisted")
+    assert "Move to the top" in page(seat)
+
+
 def test_only_waiting_people_move_up(console_client, make_event, make_registration) -> None:
     event = make_event()
     seated = make_registration(event)

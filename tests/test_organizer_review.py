@@ -155,3 +155,29 @@ def test_review_all_events_say_why(console_client, make_event, make_registration
     make_registration(event, status=S.PENDING_REVIEW, eligibility_reasons=[])
     assert "Every signup is reviewed for this roundtable." in page(
         console_client.get("/organizer/review"))
+
+
+def test_the_queue_filters_by_event_and_sorts_by_waiting_time(
+    console_client, make_event, make_registration
+) -> None:
+    from datetime import timedelta
+
+    from conftest import NOW
+
+    one, two = make_event(title="Breakfast One"), make_event(title="Dinner Two")
+    make_registration(one, name="Early Bird", status=S.PENDING_REVIEW,
+                      created_at=NOW - timedelta(days=2))
+    make_registration(two, name="Late Owl", status=S.PENDING_REVIEW,
+                      created_at=NOW - timedelta(hours=1))
+    make_registration(one, name="Middle Way", status=S.PENDING_REVIEW,
+                      created_at=NOW - timedelta(days=1))
+    body = text(page(console_client.get("/organizer/review")))
+    assert body.index("Early Bird") < body.index("Middle Way") < body.index("Late Owl")
+    assert "waiting since" in body
+    newest = text(page(console_client.get("/organizer/review?sort=newest")))
+    assert newest.index("Late Owl") < newest.index("Middle Way") < newest.index("Early Bird")
+    only_one = text(page(console_client.get(f"/organizer/review?event={one.id}")))
+    assert "Early Bird" in only_one and "Middle Way" in only_one and "Late Owl" not in only_one
+    index = page(console_client.get("/organizer/"))
+    assert f'href="/organizer/review?event={one.id}">2</a>' in index
+    assert page(console_client.get("/organizer/review?event=x99")).count("Late Owl") >= 1

@@ -22,6 +22,7 @@ ACTIONS = {
     "registration.cancelled": "Cancelled a registration",
     "registration.added": "Added by hand",
     "registration.moved_up": "Moved up the waiting list",
+    "registration.moved_to_top": "Moved to the top of the waiting list",
     "registration.checked_in": "Checked in",
     "registration.check_in_undone": "Undid a check-in",
     "attendees.exported": "Downloaded the attendee list",

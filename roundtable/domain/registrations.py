@@ -403,6 +403,31 @@ def move_up(session: Session, *, actor: int, now: datetime, registration_id: int
     return position
 
 
+def move_to_top(session: Session, *, actor: int, now: datetime, registration_id: int) -> None:
+    """Put a waiting registration first on the waiting list; the others keep their order."""
+    registration, event = _locked(session, registration_id)
+    if not lifecycle.can_move_up(registration):
+        raise InvalidTransition("Only someone on the waiting list can be moved to the top.")
+    waiting = list(session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == S.WAITLISTED)
+        .order_by(Registration.queue_position, Registration.id)
+    ))
+    if waiting[0].id == registration.id:
+        raise InvalidTransition("This person is already first on the waiting list.")
+    order = [registration] + [r for r in waiting if r.id != registration.id]
+    # (event_id, queue_position) is unique and checked per statement: park every place on a
+    # value no one holds (negative), then number them again from 1.
+    for n, row in enumerate(order, start=1):
+        row.queue_position = -n
+    session.flush()
+    for n, row in enumerate(order, start=1):
+        row.queue_position = n
+    session.flush()
+    audit.record(session, actor, "registration.moved_to_top", now, event_id=event.id,
+                 registration_id=registration.id, detail="to #1")
+
+
 def check_in(
     session: Session, *, actor: int, now: datetime, registration_id: int, undo: bool = False
 ) -> bool:

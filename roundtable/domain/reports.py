@@ -34,17 +34,24 @@ class ReviewItem:
     seats_left: int
 
 
-def review_queue(session: Session, now: datetime, limit: int = 200) -> list[ReviewItem]:
-    """Return pending signups of events that are not cancelled or over, oldest first."""
+def review_queue(
+    session: Session, now: datetime, *, event_id: int | None = None, newest_first: bool = False,
+    limit: int = 200,
+) -> list[ReviewItem]:
+    """Return pending signups of open events (or of one), longest waiting first by default."""
+    where = [
+        Registration.status == S.PENDING_REVIEW,
+        Event.status != EventStatus.CANCELLED,
+        Event.ends_at > now,
+    ]
+    if event_id is not None:
+        where.append(Event.id == event_id)
+    waited = Registration.created_at.desc() if newest_first else Registration.created_at.asc()
     rows = session.execute(
         select(Registration, Event)
         .join(Event, Event.id == Registration.event_id)
-        .where(
-            Registration.status == S.PENDING_REVIEW,
-            Event.status != EventStatus.CANCELLED,
-            Event.ends_at > now,
-        )
-        .order_by(Registration.created_at, Registration.id)
+        .where(*where)
+        .order_by(waited, Registration.id)
         .limit(limit)
     ).all()
     confirmed = seating.confirmed_counts(session, {event.id for _, event in rows})

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (
-    render_template,
-    url_for,
-)
+from flask import render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from roundtable.domain import registrations, reports
@@ -21,11 +18,20 @@ from roundtable.web.organizer.base import act, bp, organizer_id
 
 @bp.get("/review")
 def list_reviews() -> str:
-    """Show every signup awaiting review, with the engine's reasons and one-click decisions."""
+    """Show the signups awaiting review (of one event, if asked), with one-click decisions."""
+    now = utcnow()
+    wanted = request.args.get("event", "")
+    event_id = int(wanted) if wanted.isdigit() and len(wanted) < 10 else None
+    newest_first = request.args.get("sort") == "newest"
     return render_template(
         "organizer/review.html",
-        items=reports.review_queue(db.session(), utcnow()),
-        form=NoteForm(return_to=url_for("organizer.list_reviews")),
+        items=reports.review_queue(db.session(), now, event_id=event_id,
+                                   newest_first=newest_first),
+        event_id=event_id,
+        newest_first=newest_first,
+        open_events=reports.event_summaries(db.session(), now),
+        now=now,
+        form=NoteForm(return_to=request.full_path.rstrip("?")),
     )
 
 

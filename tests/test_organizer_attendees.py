@@ -7,6 +7,7 @@ import html
 import io
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -175,8 +176,10 @@ def test_csv_download_neutralises_formulas_and_matches_the_cli(
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert (response.headers["Content-Disposition"]
             == f'attachment; filename="{event.slug}.csv"')
-    body = response.get_data(as_text=True)
+    raw = response.get_data(as_text=True)
     response.close()
+    assert raw.startswith("\ufeff")  # a byte-order mark: spreadsheets read accents as UTF-8
+    body = raw.removeprefix("\ufeff")
     rows = list(csv.DictReader(io.StringIO(body)))
     assert rows[0]["name"] == '\'=HYPERLINK("http://evil.example","click")'
     assert rows[0]["company"] == "'+cmd|' /C calc'!A0"
@@ -185,9 +188,32 @@ def test_csv_download_neutralises_formulas_and_matches_the_cli(
     for row in rows:
         for value in row.values():
             assert not value.startswith(("=", "+", "-", "@", "\t", "\r"))
-    cli = runner.invoke(args=["export", event.slug]).stdout
-    assert body.replace("\r\n", "\n") == cli.replace("\r\n", "\n")
+    cli = list(csv.DictReader(io.StringIO(runner.invoke(args=["export", event.slug]).stdout)))
+    assert [r.keys() for r in rows] == [r.keys() for r in cli]  # the same columns
+    for web, plain in zip(rows, cli, strict=True):  # the same rows, times in the event's zone
+        assert datetime.fromisoformat(web["registered_at"]) == datetime.fromisoformat(
+            plain["registered_at"] + "+00:00" if "+" not in plain["registered_at"]
+            else plain["registered_at"])
+        assert datetime.fromisoformat(web["registered_at"]).utcoffset() == ZoneInfo(
+            event.timezone).utcoffset(datetime.fromisoformat(web["registered_at"]))
+        assert {k: v for k, v in web.items() if k != "registered_at"} == {
+            k: v for k, v in plain.items() if k != "registered_at"}
     assert audit_rows()[-1] == ("attendees.exported", organizer.id, event.id, None)
+
+
+def test_csv_download_exports_what_the_list_shows(console_client, make_event,
+                                                  make_registration) -> None:
+    event = make_event(capacity=1)
+    make_registration(event, name="Zoë Seated")
+    make_registration(event, name="Anna Waiting", status=S.WAITLISTED, queue_position=1)
+    make_registration(event, name="Bea Waiting", status=S.WAITLISTED, queue_position=2)
+    response = console_client.post(f"/organizer/events/{event.id}/attendees.csv",
+                                   data={"status": "waitlisted", "sort": "name", "dir": "desc"})
+    body = response.get_data(as_text=True).removeprefix("\ufeff")
+    assert [r["name"] for r in csv.DictReader(io.StringIO(body))] == ["Bea Waiting",
+                                                                     "Anna Waiting"]
+    everyone = console_client.post(f"/organizer/events/{event.id}/attendees.csv")
+    assert "Zoë Seated" in everyone.get_data(as_text=True)
 
 
 # --- Adding by hand ---------------------------------------------------------------------------

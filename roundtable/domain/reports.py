@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, SQLColumnExpression, case, func, or_, select
@@ -369,16 +369,39 @@ def neutralise(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def rows(session: Session, event: Event) -> Iterator[list[str]]:
-    """Yield the header and one row per registration, oldest first."""
+def _listed(query: AttendeeQuery | None, event_id: int) -> tuple[list[ColumnElement[bool]],
+                                                                  list[Any]]:
+    """Return the filter and order of an attendee list (None: everyone, oldest first)."""
+    where: list[ColumnElement[bool]] = [Registration.event_id == event_id]
+    if query is None:
+        return where, [Registration.created_at, Registration.id]
+    if query.search:
+        where.append(_search(query.search))
+    if query.status != "all":
+        where.append(Registration.status == S(query.status))
+    column = SORTS[query.sort]
+    order = column.desc() if query.descending else column.asc()
+    return where, [order.nulls_last(), Registration.id]
+
+
+def rows(session: Session, event: Event, query: AttendeeQuery | None = None,
+         *, local_times: bool = False) -> Iterator[list[str]]:
+    """Yield the header and one row per registration: all, oldest first, or what ``query`` lists.
+
+    Times are UTC instants, or with ``local_times`` the same instants in the event's own zone
+    (ISO 8601 with the offset, which spreadsheets read as local times).
+    """
     positions = seating.waitlist_positions(session, event.id)
+    zone = ZoneInfo(event.timezone) if local_times else None
+
+    def when(instant: datetime | None) -> str:
+        if instant is None:
+            return ""
+        return (instant.astimezone(zone) if zone else instant).isoformat(timespec="seconds")
+
     yield COLUMNS
-    rows_ = session.scalars(
-        select(Registration)
-        .where(Registration.event_id == event.id)
-        .order_by(Registration.created_at, Registration.id)
-    )
-    for r in rows_:
+    where, order = _listed(query, event.id)
+    for r in session.scalars(select(Registration).where(*where).order_by(*order)):
         yield [
             neutralise(v)
             for v in (
@@ -388,17 +411,18 @@ def rows(session: Session, event: Event) -> Iterator[list[str]]:
                 r.job_title,
                 r.seniority.value if r.seniority else "",
                 r.status.value,
-                r.created_at.isoformat(timespec="seconds"),
+                when(r.created_at),
                 positions.get(r.id, ""),
                 r.eligibility_outcome or "",
-                r.checked_in_at.isoformat(timespec="seconds") if r.checked_in_at else "",
+                when(r.checked_in_at),
                 "yes" if r.added_by_organizer else "no",
                 r.discussion_topic,
             )
         ]
 
 
-def write_csv(session: Session, event: Event, out: IO[str]) -> None:
-    """Write the event's registrations to ``out`` as CSV."""
+def write_csv(session: Session, event: Event, out: IO[str], query: AttendeeQuery | None = None,
+              *, local_times: bool = False) -> None:
+    """Write the event's registrations to ``out`` as CSV (see ``rows``)."""
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows(rows(session, event))
+    writer.writerows(rows(session, event, query, local_times=local_times))

@@ -68,8 +68,11 @@ def export_attendees(event_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400, "The download form has expired; please reload the page and try again.")
     event = db.get_or_404(Event, event_id)
-    buffer = io.StringIO()
-    reports.write_csv(db.session(), event, buffer)
+    query = reports.AttendeeQuery.from_args(request.form)  # what the list showed
+    # A byte-order mark, so spreadsheet programs read accents as UTF-8.
+    buffer = io.StringIO("\ufeff")
+    buffer.seek(0, io.SEEK_END)
+    reports.write_csv(db.session(), event, buffer, query, local_times=True)
     filename = f"{event.slug}.csv"
     with writing():
         audit.record_export(db.session(), actor=organizer_id(), now=utcnow(), event_id=event_id)

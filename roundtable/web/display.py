@@ -58,5 +58,6 @@ def register(app: Flask) -> None:
     app.add_template_test(events.is_cancelled, "cancelled_event")
     app.add_template_test(events.is_draft, "draft_event")
     app.add_template_test(events.is_published, "published_event")
+    app.add_template_test(events.reviews_every_signup, "reviewed_event")
     app.jinja_env.globals["FORMAT_LABELS"] = FORMAT_LABELS
     app.add_template_filter(lambda v: Seniority(v).label if v else "", "seniority_label")

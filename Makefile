@@ -7,10 +7,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test test-fast install system-deps lint bench clean
 
-$(STAMP): pyproject.toml
+# The Python packages, and axe-core (pinned in tests/e2e/package-lock.json), which the browser
+# tests inject into every page they visit.
+$(STAMP): pyproject.toml tests/e2e/package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[postgres,redis,test]'
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -48,4 +51,4 @@ bench: install system-deps
 	$(BIN)/python bench/signup_load.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache tests/e2e/node_modules

@@ -71,7 +71,9 @@ def fits(page: Page) -> bool:
 def shoot(page: Page, name: str) -> None:
     """Save what the phone shows now (the viewport, not the whole page: small PNGs)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", animations="disabled", caret="hide")
+    # Bootstrap eases the focus glow in: without transitions, each run draws the same pixels.
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", animations="disabled", caret="hide",
+                    style="*, *::before, *::after { transition: none !important; }")
 
 
 def leader_event(make_event: Callable[..., Any], **overrides: Any) -> Any:

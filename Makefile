@@ -17,10 +17,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[postgres,redis,test]'
 	touch $(STAMP)
 
-## ical.js (Thunderbird's iCalendar parser) for the tests, exactly as package-lock.json pins it
-## (Node.js and npm come from Debian through system-deps when the machine lacks them).
-$(NODE_STAMP): package.json package-lock.json
+## The tests' npm packages, exactly as the lock files pin them: ical.js (Thunderbird's iCalendar
+## parser, package.json) and axe-core (tests/e2e/package.json, injected by the browser tests).
+## Node.js and npm come from Debian through system-deps when the machine lacks them.
+$(NODE_STAMP): package.json package-lock.json tests/e2e/package.json tests/e2e/package-lock.json
 	@command -v npm >/dev/null || bash .ci/system-deps
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 	npm ci --include=dev --no-audit --no-fund
 
 ## The service needs the venv only; the test tools come with `make test`.
@@ -72,4 +74,4 @@ bench: install system-deps
 	$(BIN)/python bench/signup_load.py
 
 clean:
-	rm -rf $(VENV) node_modules build *.egg-info .pytest_cache
+	rm -rf $(VENV) node_modules build *.egg-info .pytest_cache tests/e2e/node_modules

@@ -5,13 +5,14 @@ locks the event, flushes, and writes its audit entry and the messages it sends."
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,10 +37,39 @@ class Listing:
 
     event: Event
     confirmed: int
+    waiting: int = 0
 
     @property
     def seats_left(self) -> int:
         return max(self.event.capacity - self.confirmed, 0)
+
+    @property
+    def full(self) -> bool:
+        """Return True when every seat is taken, so a signup now joins the waiting list."""
+        return self.seats_left == 0
+
+
+def listings(session: Session, events: Sequence[Event]) -> list[Listing]:
+    """Return ``events`` with their seat figures: seats taken and people waiting, one query."""
+    counts = {e.id: {RegistrationStatus.CONFIRMED: 0, RegistrationStatus.WAITLISTED: 0}
+              for e in events}
+    if counts:
+        rows = session.execute(
+            select(Registration.event_id, Registration.status, func.count())
+            .where(
+                Registration.event_id.in_(counts),
+                Registration.status.in_([RegistrationStatus.CONFIRMED,
+                                         RegistrationStatus.WAITLISTED]),
+            )
+            .group_by(Registration.event_id, Registration.status)
+        )
+        for event_id, status, n in rows:
+            counts[event_id][status] = n
+    return [
+        Listing(e, counts[e.id][RegistrationStatus.CONFIRMED],
+                counts[e.id][RegistrationStatus.WAITLISTED])
+        for e in events
+    ]
 
 
 def upcoming(session: Session, now: datetime) -> list[Listing]:
@@ -49,8 +79,7 @@ def upcoming(session: Session, now: datetime) -> list[Listing]:
         .where(Event.status == EventStatus.PUBLISHED, Event.ends_at > now)
         .order_by(Event.starts_at, Event.id)
     ).all()
-    counts = seating.confirmed_counts(session, [e.id for e in events])
-    return [Listing(e, counts[e.id]) for e in events]
+    return listings(session, events)
 
 
 def by_slug(session: Session, slug: str, *, include_drafts: bool = False) -> Event:
@@ -63,7 +92,7 @@ def by_slug(session: Session, slug: str, *, include_drafts: bool = False) -> Eve
 
 def listing(session: Session, event: Event) -> Listing:
     """Return ``event`` with its seat figures."""
-    return Listing(event, seating.confirmed_counts(session, [event.id])[event.id])
+    return listings(session, [event])[0]
 
 
 def page_context(session: Session, event: Event, now: datetime) -> dict[str, object]:
@@ -98,6 +127,11 @@ def is_past(event: Event, now: datetime) -> bool:
 def is_open_for_registration(event: Event, now: datetime) -> bool:
     """Return True while the event is published and has not started."""
     return event.status == EventStatus.PUBLISHED and now < event.starts_at
+
+
+def reviews_every_signup(event: Event) -> bool:
+    """Return True when an organizer reviews every signup before it gets a seat."""
+    return event.approval_mode == ApprovalMode.REVIEW_ALL
 
 
 # --- Organizer changes: create, edit, publish, unpublish, cancel ------------------------------

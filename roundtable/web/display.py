@@ -31,6 +31,26 @@ def event_when(event: Event) -> str:
     return f"{day}, {times} {start.tzname()} ({event.timezone})"
 
 
+def offset_label(instant: datetime) -> str:
+    """Return an aware time's offset from UTC as people write it: "UTC+1", "UTC−3:30", "UTC+0"."""
+    offset = instant.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def utc_offset(event: Event) -> str:
+    """Return the event's offset from UTC, both of them when the clocks change during it."""
+    start, end = (offset_label(local(event, t)) for t in (event.starts_at, event.ends_at))
+    return start if start == end else f"{start} → {end}"
+
+
+def zoned_iso(instant: datetime, event: Event) -> str:
+    """Return ``instant`` as ISO 8601 in the event's zone, offset included (for <time>)."""
+    return local(event, instant).isoformat(timespec="minutes")
+
+
 def duration_minutes(event: Event) -> int:
     """Return the event's length in whole minutes."""
     return int((event.ends_at - event.starts_at).total_seconds() // 60)
@@ -53,6 +73,8 @@ def sentence(text: str | None) -> str:
 def register(app: Flask) -> None:
     """Expose the helpers to templates."""
     app.add_template_filter(event_when, "event_when")
+    app.add_template_filter(utc_offset, "utc_offset")
+    app.add_template_filter(zoned_iso, "zoned_iso")
     app.add_template_filter(duration_minutes, "duration_minutes")
     app.add_template_filter(paragraphs, "paragraphs")
     app.add_template_filter(sentence, "sentence")
@@ -60,5 +82,6 @@ def register(app: Flask) -> None:
     app.add_template_test(events.is_cancelled, "cancelled_event")
     app.add_template_test(events.is_draft, "draft_event")
     app.add_template_test(events.is_published, "published_event")
+    app.add_template_test(events.reviews_every_signup, "reviewed_event")
     app.jinja_env.globals["FORMAT_LABELS"] = FORMAT_LABELS
     app.add_template_filter(lambda v: Seniority(v).label if v else "", "seniority_label")

@@ -9,10 +9,10 @@ from flask import Blueprint, abort, current_app, redirect, render_template, sess
 from werkzeug.wrappers import Response
 
 from roundtable import database, errors
-from roundtable.domain import events, seating, signups
+from roundtable.domain import events, lifecycle, registrations, seating, signups
 from roundtable.domain.models import Event, EventFormat, Registration, utcnow
 from roundtable.extensions import db, limiter
-from roundtable.notify import calendar
+from roundtable.notify import calendar, compose
 from roundtable.web.forms import ConfirmForm, SignupForm
 from roundtable.web.transaction import writing
 
@@ -124,25 +124,67 @@ def confirm_signup(slug: str, token: str) -> Response | str:
     return redirect(url_for("public.show_outcome", slug=slug), code=303)
 
 
+def _own_registration(event: Event) -> tuple[Registration | None, bool]:
+    """Return the registration this browser's session made or confirmed at ``event``.
+
+    The flag says it is someone else's: the address typed was already registered (a
+    confirmation link used again is its owner's, so it is not).
+    """
+    outcome = session.get("signup") or {}
+    registration = db.session.get(Registration, outcome.get("id", 0))
+    if registration is None or registration.event_id != event.id:
+        return None, False
+    return registration, outcome.get("duplicate", False) and not outcome.get("again", False)
+
+
 @bp.get("/events/<slug>/registered")
 def show_outcome(slug: str) -> Response | str:
     """Say plainly what the signup led to and what happens next."""
     event = events.by_slug(db.session(), slug)
-    outcome = session.get("signup") or {}
-    if outcome.get("inbox") == slug:
+    if (session.get("signup") or {}).get("inbox") == slug:
         return render_template("signup/check_inbox.html", event=event,
                                mail_preview=current_app.config["MAIL_PREVIEW"])
-    registration = db.session.get(Registration, outcome.get("id", 0))
-    if registration is None or registration.event_id != event.id:
+    registration, duplicate = _own_registration(event)
+    if registration is None:
         return redirect(url_for("public.show_event", slug=slug))
+    seated = lifecycle.holds_seat(registration) and not duplicate
     return render_template(
         "signup/outcome.html",
         event=event,
         registration=registration,
-        # A confirmation link used again shows where its owner stands now.
-        duplicate=outcome.get("duplicate", False) and not outcome.get("again", False),
+        duplicate=duplicate,
         position=seating.waitlist_position(db.session(), registration),
+        links=compose.calendar_links(event, registration) if seated else None,
     )
+
+
+@bp.get("/events/<slug>/registered/invite.ics")
+def download_own_invite(slug: str) -> Response:
+    """Return the seat holder's personal invitation, to the browser that just signed up."""
+    event = events.by_slug(db.session(), slug)
+    registration, duplicate = _own_registration(event)
+    if registration is None or duplicate or not lifecycle.holds_seat(registration):
+        abort(404)
+    body = compose.invite_ics(event, registration, "REQUEST",
+                              event.sequence + registration.invite_revision, utcnow())
+    return ics_response(body, f"{event.slug}-invite.ics")
+
+
+@bp.get("/events/<slug>/registered/private-page")
+def open_private_page(slug: str) -> Response:
+    """Send the browser that just signed up on to its private page.
+
+    The page's token stays out of this site's pages: it is derived here, as the mail derives it,
+    and travels only in the redirect, to the address the mailed link opens.
+    """
+    event = events.by_slug(db.session(), slug)
+    registration, duplicate = _own_registration(event)
+    if registration is None or duplicate or registration.manage_salt is None:
+        abort(404)
+    token = registrations.manage_token(current_app.config["SECRET_KEY"], registration)
+    response = redirect(url_for("attendee.show_registration", token=token), code=303)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 # --- Calendar files ----------------------------------------------------------------------------

@@ -1,13 +1,16 @@
-"""End to end in a real browser: Debian's Chromium driven by Playwright, against gunicorn."""
+"""End to end in a real browser: Debian's Chromium driven by Playwright, against gunicorn.
+
+Every page a test visits with scripts on is checked with axe-core (see conftest.py).
+"""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
+import re
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from roundtable.domain import registrations
@@ -15,42 +18,8 @@ from roundtable.domain.models import Registration, RegistrationStatus
 from roundtable.extensions import db
 
 from conftest import SECRET
-from servers import gunicorn_server
-
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert executable, "Chromium is missing: `make test` installs Debian's chromium package"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def server(database_url: str) -> Iterator[str]:
-    settings = {"DATABASE_URL": database_url, "SECRET_KEY": SECRET,
-                "RATELIMIT_ENABLED": "false"}  # CSRF stays on, as in production
-    with gunicorn_server(settings, workers=2) as base:
-        yield base
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def fill_signup(page: Page, email: str = "ada@analytical.example", title: str = "CTO") -> None:
@@ -62,23 +31,28 @@ def fill_signup(page: Page, email: str = "ada@analytical.example", title: str = 
     page.get_by_label("I agree").check()
 
 
-def test_leader_signs_up_and_learns_at_once_they_have_a_seat(server, page, make_event) -> None:
+def test_leader_signs_up_and_learns_at_once_they_have_a_seat(server, page, make_event,
+                                                            accessible) -> None:
     event = make_event(title="AI Adoption Roundtable")
     page.goto(server + "/")
+    accessible(page)
     page.get_by_role("link", name="AI Adoption Roundtable").click()
     expect(page.get_by_role("heading", name="AI Adoption Roundtable")).to_be_visible()
     fill_signup(page)
     page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", name="You have a seat")).to_be_visible()
-    assert page.url.endswith(f"/events/{event.slug}/registered")
+    # The form is sent to its #signup anchor; the redirect keeps the fragment, which names nothing.
+    assert urlsplit(page.url).path == f"/events/{event.slug}/registered"
+    accessible(page)
 
 
-def test_leader_confirms_the_address_from_the_mail_on_a_phone(server, browser, make_event) -> None:
+def test_leader_confirms_the_address_from_the_mail_on_a_phone(server, open_page, make_event,
+                                                              accessible) -> None:
     from roundtable.domain import signups
     from roundtable.domain.models import SignupRequest
 
     event = make_event(title="Confirmed Roundtable", confirm_email=True)
-    page = browser.new_context(viewport={"width": 375, "height": 740}).new_page()
+    page = open_page(375)
     page.goto(f"{server}/events/{event.slug}")
     fill_signup(page)
     page.get_by_role("button", name="Sign up").click()
@@ -88,32 +62,39 @@ def test_leader_confirms_the_address_from_the_mail_on_a_phone(server, browser, m
     request = db.session.scalars(select(SignupRequest)).one()
     page.goto(f"{server}/events/{event.slug}/confirm/"
               f"{signups.confirmation_token(SECRET, request)}")
+    accessible(page)
     page.get_by_role("button", name="Confirm my signup").click()
     expect(page.get_by_role("heading", name="You have a seat")).to_be_visible()
-    page.context.close()
 
 
-def test_mistakes_are_shown_beside_the_fields_and_values_kept(server, page, make_event) -> None:
+def test_mistakes_are_shown_beside_the_fields_and_values_kept(server, page, make_event,
+                                                             accessible) -> None:
     event = make_event()
     page.goto(f"{server}/events/{event.slug}")
     fill_signup(page, email="not-an-email")
     page.get_by_role("button", name="Sign up").click()
-    expect(page.get_by_text("Please enter a valid email address")).to_be_visible()
+    expect(page.get_by_label("Work email")).to_have_accessible_description(
+        re.compile("Please enter a valid email address"))
     expect(page.get_by_label("Full name")).to_have_value("Ada Lovelace")
     expect(page.get_by_label("Work email")).to_have_attribute("aria-invalid", "true")
+    accessible(page)
     db.session.rollback()
     assert db.session.scalars(select(Registration)).all() == []
 
 
-def test_attendee_cancels_from_the_private_link(server, page, make_event, sign_up) -> None:
+def test_attendee_cancels_from_the_private_link(server, page, make_event, sign_up,
+                                                accessible) -> None:
     event = make_event(capacity=1)
     seated = sign_up(event)
     waiting = sign_up(event, email="grace@navy.example", name="Grace Hopper")
     page.goto(f"{server}/r/{registrations.manage_token(SECRET, seated)}")
     expect(page.get_by_text("You have a seat.")).to_be_visible()
+    accessible(page)
     page.get_by_role("link", name="Cancel my registration").click()
+    accessible(page)
     page.get_by_role("button", name="Yes, cancel").click()
     expect(page.get_by_text("Your registration is cancelled.").first).to_be_visible()
+    accessible(page)
     db.session.rollback()
     assert db.session.get(Registration, waiting.id).status == RegistrationStatus.CONFIRMED
 
@@ -124,6 +105,10 @@ def test_works_without_javascript_and_fits_a_phone(server, browser, make_event) 
                                                                         "height": 740})
     page = context.new_page()
     page.goto(f"{server}/events/{event.slug}")
+    page.get_by_role("button", name="Sign up").click()  # nothing filled in
+    # Without a script, the error summary still takes focus (its autofocus) and the title says so.
+    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_focused()
+    expect(page).to_have_title(f"Error: {event.title} · Roundtable")
     fill_signup(page)
     page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", name="You have a seat")).to_be_visible()
@@ -135,7 +120,7 @@ def test_works_without_javascript_and_fits_a_phone(server, browser, make_event) 
 
 
 def test_organizer_signs_in_and_approves_a_borderline_signup(server, page, make_event,
-                                                             sign_up) -> None:
+                                                             sign_up, accessible) -> None:
     from roundtable.domain import accounts
 
     event = make_event(title="Platform Leaders")
@@ -147,11 +132,14 @@ def test_organizer_signs_in_and_approves_a_borderline_signup(server, page, make_
     db.session.commit()
     page.goto(f"{server}/organizer/review")
     expect(page.get_by_role("heading", name="Organizer sign-in")).to_be_visible()
+    accessible(page)
     page.get_by_label("Email").fill("host@example.org")
     page.get_by_label("Password").fill("correct horse battery")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("Associate Director, Data")).to_be_visible()
+    accessible(page)
     page.get_by_role("button", name="Approve Ada Lovelace").click()
     expect(page.get_by_text("Approved").first).to_be_visible()
+    accessible(page)
     db.session.rollback()
     assert db.session.get(Registration, pending.id).status == RegistrationStatus.CONFIRMED

@@ -206,8 +206,11 @@ def test_parallel_confirmations_fill_exactly_the_seats_in_confirmation_order(
     statuses = Counter(r.status for r in rows)
     assert statuses == {RegistrationStatus.CONFIRMED: CAPACITY,
                         RegistrationStatus.WAITLISTED: 60 - CAPACITY}
-    # Seats and places follow the order of confirmation: every seat was confirmed no later
-    # than any waiting place.
-    seated = max(r.confirmed_at for r in rows if r.status == RegistrationStatus.CONFIRMED)
-    waiting = min(r.created_at for r in rows if r.status == RegistrationStatus.WAITLISTED)
-    assert seated <= waiting
+    # Seats and places follow the order in which confirmations took the event's lock (a row is
+    # written under it, so ids count that order): every seat went before every waiting place,
+    # and the waiting list keeps that order too.
+    seated = max(r.id for r in rows if r.status == RegistrationStatus.CONFIRMED)
+    waiting = sorted((r for r in rows if r.status == RegistrationStatus.WAITLISTED),
+                     key=lambda r: r.queue_position)
+    assert seated < waiting[0].id
+    assert [r.id for r in waiting] == sorted(r.id for r in waiting)

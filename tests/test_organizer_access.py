@@ -46,6 +46,7 @@ PERSON_FORM = {
     "job_title": "CTO",
     "seniority": "c_level",
 }
+MESSAGE_FORM = {"audience": "everyone", "subject": "From an intruder", "text": "Click here."}
 
 # Every console URL, with a valid form for the POSTs: only the missing sign-in stops them.
 GETS = [
@@ -60,6 +61,7 @@ GETS = [
     "/organizer/events/{e}/attendees/new",
     "/organizer/events/{e}/check-in",
     "/organizer/events/{e}/mail",
+    "/organizer/events/{e}/message",
     "/organizer/registrations/{r}/cancel",
 ]
 POSTS = [
@@ -77,6 +79,8 @@ POSTS = [
     ("/organizer/registrations/{p}/approve", {}),
     ("/organizer/registrations/{p}/decline", {"note": "no"}),
     ("/organizer/mail/{m}/retry", {}),
+    ("/organizer/events/{e}/message", MESSAGE_FORM),
+    ("/organizer/events/{e}/message/send", MESSAGE_FORM),
     ("/organizer/events/{e}/attendees.csv", {}),
     ("/organizer/logout", {}),
 ]

@@ -17,6 +17,7 @@ ACTIONS = {
     "event.published": "Published the roundtable",
     "event.unpublished": "Unpublished the roundtable",
     "event.cancelled": "Cancelled the roundtable",
+    "event.messaged": "Wrote to the attendees",
     "registration.approved": "Approved",
     "registration.declined": "Declined",
     "registration.cancelled": "Cancelled a registration",

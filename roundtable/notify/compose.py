@@ -38,6 +38,7 @@ SUBJECTS = {
     "event_cancelled": "Cancelled: {title}",
     "already_registered": "Your registration for {title}",
     "manage_link": "Your private link for {title}",
+    "organizer_message": "{subject} · {title}",
 }
 
 
@@ -94,10 +95,11 @@ def subject(message: OutboxMessage, registration: Registration, event: Event) ->
 
     The outcome is the state recorded with the message (the registration may have moved on).
     """
-    status = (message.payload or {}).get("status", registration.status.value)
+    payload = message.payload or {}
+    status = payload.get("status", registration.status.value)
     if message.kind == "approved" and status != "confirmed":
         return f"Approved, you are on the waiting list: {event.title}"
-    return SUBJECTS[message.kind].format(title=event.title)
+    return SUBJECTS[message.kind].format(title=event.title, subject=payload.get("subject", ""))
 
 
 def before_after(event: Event, payload: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -176,20 +178,7 @@ def compose(session: Session, message: OutboxMessage, now: datetime) -> EmailMes
     event = session.get(Event, registration.event_id)
     assert event is not None
     payload: dict[str, Any] = dict(message.payload or {})
-    context = {
-        "event": event,
-        "registration": registration,
-        "payload": payload,
-        "when": display.event_when(event),
-        "manage_url": manage_url(registration),
-        "event_url": event_url(event),
-        "position": seating.waitlist_position(session, registration),
-        "calendar": payload.get("calendar"),
-        "before_after": before_after(event, payload),
-        "links": calendar_links(event, registration)
-        if payload.get("calendar") == "REQUEST"
-        else None,
-    }
+    context = _context(session, event, registration, payload, manage_url(registration))
     email = _envelope(message, subject(message, registration, event), now, event)
     email.set_content(render_template(f"email/{message.kind}.txt", **context))
     email.add_alternative(render_template(f"email/{message.kind}.html", **context), subtype="html")
@@ -202,3 +191,41 @@ def compose(session: Session, message: OutboxMessage, now: datetime) -> EmailMes
         email.make_mixed()
         email.add_attachment(ics, maintype="application", subtype="ics", filename="invite.ics")
     return email
+
+
+def _context(
+    session: Session, event: Event, registration: Registration, payload: dict[str, Any],
+    private_link: str,
+) -> dict[str, Any]:
+    return {
+        "event": event,
+        "registration": registration,
+        "payload": payload,
+        "when": display.event_when(event),
+        "manage_url": private_link,
+        "event_url": event_url(event),
+        "position": seating.waitlist_position(session, registration),
+        "calendar": payload.get("calendar"),
+        "before_after": before_after(event, payload),
+        "links": calendar_links(event, registration)
+        if payload.get("calendar") == "REQUEST"
+        else None,
+    }
+
+
+PRIVATE_LINK_PLACEHOLDER = "(each person's own private link)"
+
+
+def preview(
+    session: Session, kind: str, registration: Registration, payload: dict[str, Any]
+) -> tuple[str, str]:
+    """Return the subject and text of a message as ``registration`` would read it.
+
+    The private link is a placeholder: the page that shows the preview shows no one's token.
+    """
+    event = session.get(Event, registration.event_id)
+    assert event is not None
+    context = _context(session, event, registration, payload, PRIVATE_LINK_PLACEHOLDER)
+    draft = OutboxMessage(kind=kind, payload=payload)  # transient, never added to the session
+    return (text.one_line(subject(draft, registration, event)),
+            render_template(f"email/{kind}.txt", **context))

@@ -35,8 +35,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from roundtable.domain import text
+from roundtable.domain import messages, text
 from roundtable.domain.events import EventDetails
+from roundtable.domain.messages import Draft
 from roundtable.domain.models import ApprovalMode, EventFormat
 from roundtable.domain.registrations import Applicant, DetailChanges
 from roundtable.domain.seniority import CHOICES, Seniority
@@ -429,3 +430,36 @@ class AttendeeForm(Form):
             seniority=Seniority(self.seniority.data),
             discussion_topic=self.discussion_topic.data or "",
         )
+
+
+class MessageForm(Form):
+    """An organizer's message to the people of one roundtable (checked again by the domain)."""
+
+    audience = SelectField(
+        "Send to",
+        choices=[SelectChoice(name, audience.label)
+                 for name, audience in messages.AUDIENCES.items()],
+        validate_choice=True,
+        default="seats",
+    )
+    subject = StringField(
+        "Subject",
+        filters=[strip],
+        validators=[DataRequired("Please write a subject."),
+                    Length(max=messages.SUBJECT_MAX, message=f"Please keep the subject under "
+                           f"{messages.SUBJECT_MAX} characters.")],
+    )
+    text = TextAreaField(
+        "Message",
+        filters=[strip],
+        validators=[DataRequired("Please write the message."),
+                    Length(max=messages.TEXT_MAX, message=f"Please keep the message under "
+                           f"{messages.TEXT_MAX} characters.")],
+        render_kw={"rows": 10},
+        description="Plain text. Each person's mail ends with the roundtable's details and "
+                    "their private link, and a reply reaches the host.",
+    )
+
+    def draft(self) -> Draft:
+        """Return the entered message as the domain's Draft."""
+        return Draft(self.audience.data or "", self.subject.data or "", self.text.data or "")

@@ -1,4 +1,5 @@
-"""An event's mail: delivery status per message, and sending a failed one again."""
+"""An event's mail: delivery status per message, sending a failed one again, and writing to
+the room (a preview first, then one message per person through the outbox)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
+from roundtable.domain import messages
+from roundtable.domain.errors import DomainError
 from roundtable.domain.models import (
     Event,
     OutboxMessage,
@@ -16,9 +19,9 @@ from roundtable.domain.models import (
     utcnow,
 )
 from roundtable.extensions import db
-from roundtable.notify import outbox
-from roundtable.web.forms import ActionForm
-from roundtable.web.organizer.base import act, bp, here, organizer_id
+from roundtable.notify import compose, outbox
+from roundtable.web.forms import ActionForm, MessageForm
+from roundtable.web.organizer.base import act, bp, form_error, here, organizer_id, page
 
 
 @bp.get("/events/<int:event_id>/mail")
@@ -47,3 +50,39 @@ def retry_mail(message_id: int) -> Response:
         return "The message is queued again; the mail worker sends it within moments."
 
     return act(retry, ActionForm(), url_for("organizer.show_mail", event_id=event_id))
+
+
+@bp.route("/events/<int:event_id>/message", methods=["GET", "POST"])
+def write_message(event_id: int) -> tuple[str, int]:
+    """Write a message to the room; a posted one is checked and shown as a preview to confirm."""
+    event = db.get_or_404(Event, event_id)
+    form = MessageForm()
+    if request.method == "POST" and "edit" not in request.args and form.validate_on_submit():
+        try:
+            people = messages.preview(db.session(), event=event, now=utcnow(), draft=form.draft())
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            draft = messages.clean(form.draft())
+            subject, body = compose.preview(db.session(), messages.KIND, people[0],
+                                            {"subject": draft.subject, "text": draft.text})
+            return page("organizer/message_preview.html", form, event=event, first=people[0],
+                        count=len(people), audience=messages.AUDIENCES[draft.audience],
+                        subject=subject, body=body)
+    return page("organizer/message.html", form, event=event)
+
+
+@bp.post("/events/<int:event_id>/message/send")
+def send_message(event_id: int) -> Response:
+    """Send the previewed message, once, one mail per person; then show the event's mail."""
+    form = MessageForm()
+
+    def send() -> str:
+        sent = messages.send_message(db.session(), actor=organizer_id(), now=utcnow(),
+                                     event_id=event_id, draft=form.draft())
+        if sent.repeated:
+            return (f"This message was already sent to {sent.count} people moments ago, so it "
+                    "was not sent again.")
+        return f"Your message is on its way to {sent.count} people."
+
+    return act(send, form, url_for("organizer.show_mail", event_id=event_id))

@@ -101,6 +101,7 @@ def page_context(session: Session, event: Event, now: datetime) -> dict[str, obj
         "listing": listing(session, event),
         "is_past": is_past(event, now),
         "is_open": is_open_for_registration(event, now),
+        "closes": closing_time(event),
     }
 
 
@@ -124,9 +125,28 @@ def is_past(event: Event, now: datetime) -> bool:
     return event.ends_at <= now
 
 
+def registration_closes_at(event: Event) -> datetime:
+    """Return the instant the event stops taking registrations: its deadline, else its start."""
+    return event.registration_deadline or event.starts_at
+
+
+def closing_time(event: Event) -> str:
+    """Return when registration closes, in the event's zone, e.g. "Monday 30 November 2026,
+    18:00 CET (Europe/Berlin)"."""
+    local = registration_closes_at(event).astimezone(ZoneInfo(event.timezone))
+    return (f"{local:%A} {local.day} {local:%B %Y}, {local:%H:%M} {local.tzname()} "
+            f"({event.timezone})")
+
+
+def deadline_passed(event: Event, now: datetime) -> bool:
+    """Return True once the event's registration deadline (set before its start) has passed."""
+    deadline = event.registration_deadline
+    return deadline is not None and deadline <= now < event.starts_at
+
+
 def is_open_for_registration(event: Event, now: datetime) -> bool:
-    """Return True while the event is published and has not started."""
-    return event.status == EventStatus.PUBLISHED and now < event.starts_at
+    """Return True while the event is published and its registration has not closed."""
+    return event.status == EventStatus.PUBLISHED and now < registration_closes_at(event)
 
 
 def reviews_every_signup(event: Event) -> bool:
@@ -182,6 +202,7 @@ class EventDetails:
     location: str = ""
     join_url: str = ""
     company_cap: int | None = None
+    deadline_local: datetime | None = None  # registration closes; None: at the start
     minimum_level: Seniority = Seniority.DIRECTOR
     approval_mode: ApprovalMode = ApprovalMode.AUTO
     confirm_email: bool = True
@@ -259,6 +280,8 @@ def details_of(event: Event) -> EventDetails:
         location=event.location or "",
         join_url=event.join_url or "",
         company_cap=event.company_cap,
+        deadline_local=(event.registration_deadline.astimezone(tz).replace(tzinfo=None)
+                        if event.registration_deadline else None),
         minimum_level=event.minimum_level,
         approval_mode=event.approval_mode,
         confirm_email=event.confirm_email,
@@ -296,6 +319,14 @@ def _checked(details: EventDetails) -> dict[str, Any]:
             f"A roundtable may last at most {LONGEST.days} days: please check the end.",
             "ends_local",
         )
+    deadline = (to_utc(details.deadline_local, tz, "deadline_local")
+                if details.deadline_local is not None else None)
+    if deadline is not None and deadline >= starts_at:
+        raise InvalidEventDetails(
+            "Registration must close before the start: please choose an earlier deadline, or "
+            "leave it empty to take registrations until the start.",
+            "deadline_local",
+        )
     if details.capacity < 1:
         raise InvalidEventDetails("The capacity must be at least 1.", "capacity")
     if details.company_cap is not None and details.company_cap < 1:
@@ -319,6 +350,7 @@ def _checked(details: EventDetails) -> dict[str, Any]:
         "join_url": join_url,
         "starts_at": starts_at,
         "ends_at": ends_at,
+        "registration_deadline": deadline,
         "timezone": tz.key,
         "company_cap": details.company_cap,
         "minimum_level": details.minimum_level,
@@ -402,13 +434,13 @@ def update_event(
     values = _checked(details)
     if values["slug"] != event.slug:
         _ensure_slug_free(session, values["slug"], event.id)
-    for name in ("starts_at", "ends_at"):
+    for name in ("starts_at", "ends_at", "registration_deadline"):
         # The form shows wall times to the minute: the same wall time in the same zone keeps the
         # stored instant (its seconds, and which of two repeated wall times it was at DST's end).
         stored = getattr(event, name)
-        if values["timezone"] == event.timezone and _wall(values[name], event.timezone) == _wall(
-            stored, event.timezone
-        ):
+        if (stored is not None and values[name] is not None
+                and values["timezone"] == event.timezone
+                and _wall(values[name], event.timezone) == _wall(stored, event.timezone)):
             values[name] = stored
     if values["starts_at"] != event.starts_at:
         _check_start(values["starts_at"], now, "A new start must be in the future.")

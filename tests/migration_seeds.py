@@ -405,6 +405,38 @@ def seed_b3e1c5d7a902(conn: Connection, walk: Walk) -> None:
            confirmed_at=None, registration_id=None)
 
 
+def seed_d7a4f2b9c311(conn: Connection, walk: Walk) -> None:
+    """A registration deadline per event; seats an organizer gave over the capacity."""
+    rev = "d7a4f2b9c311"
+    organizer_id = insert(conn, "organizer", last_login_at=WRITTEN, session_version=0,
+                          **organizer_row("eighth@organizers.example", "Eighth Organizer"))
+    slug = f"walk-{rev}"
+    event_id = add_event(conn, walk, rev, contact_email="host@letter.example", capacity=1,
+                         registration_deadline=walk.starts_at - timedelta(days=1))
+    person = add_person(conn, walk, rev, slug,
+                        registration_row(event_id, "Karen Sparck Jones",
+                                         "karen@cambridge.example",
+                                         email_key="karen@cambridge.example",
+                                         invite_revision=1, added_by_organizer=True),
+                        issue_link=True)
+    over = add_person(conn, walk, rev, slug,
+                      registration_row(event_id, "Barbara Liskov", "barbara@mit.example",
+                                       email_key="barbara@mit.example", invite_revision=1,
+                                       added_by_organizer=True, over_capacity=True),
+                      issue_link=True)
+    insert(conn, "audit_entry", event_id=event_id, organizer_id=organizer_id,
+           registration_id=over.registration_id, action="registration.added",
+           detail="a seat over the capacity", created_at=WRITTEN)
+    insert(conn, "outbox_message", **outbox_row(person, event_id, "confirmed",
+                                                payload=invitation(1)))
+    insert(conn, "signup_request", event_id=event_id, name="Frances Allen",
+           email="frances@ibm.example", email_key="frances@ibm.example",
+           company="IBM", job_title="Director of Engineering", seniority="director",
+           discussion_topic=None, salt=secrets.token_hex(16), token_hash=None,
+           created_at=WRITTEN, mailed_at=WRITTEN, expires_at=WRITTEN + timedelta(days=2),
+           confirmed_at=None, registration_id=None)
+
+
 SEEDS: dict[str, Callable[[Connection, Walk], None]] = {
     "6c0f61de0979": seed_6c0f61de0979,
     "5d162091493b": seed_5d162091493b,
@@ -413,4 +445,5 @@ SEEDS: dict[str, Callable[[Connection, Walk], None]] = {
     "8a1e5c2d7b90": seed_8a1e5c2d7b90,
     "3c9d2e4f6a81": seed_3c9d2e4f6a81,
     "b3e1c5d7a902": seed_b3e1c5d7a902,
+    "d7a4f2b9c311": seed_d7a4f2b9c311,
 }

@@ -101,6 +101,7 @@ def page_context(session: Session, event: Event, now: datetime) -> dict[str, obj
         "listing": listing(session, event),
         "is_past": is_past(event, now),
         "is_open": is_open_for_registration(event, now),
+        "closes": closing_time(event),
     }
 
 
@@ -124,9 +125,28 @@ def is_past(event: Event, now: datetime) -> bool:
     return event.ends_at <= now
 
 
+def registration_closes_at(event: Event) -> datetime:
+    """Return the instant the event stops taking registrations: its deadline, else its start."""
+    return event.registration_deadline or event.starts_at
+
+
+def closing_time(event: Event) -> str:
+    """Return when registration closes, in the event's zone, e.g. "Monday 30 November 2026,
+    18:00 CET (Europe/Berlin)"."""
+    local = registration_closes_at(event).astimezone(ZoneInfo(event.timezone))
+    return (f"{local:%A} {local.day} {local:%B %Y}, {local:%H:%M} {local.tzname()} "
+            f"({event.timezone})")
+
+
+def deadline_passed(event: Event, now: datetime) -> bool:
+    """Return True once the event's registration deadline (set before its start) has passed."""
+    deadline = event.registration_deadline
+    return deadline is not None and deadline <= now < event.starts_at
+
+
 def is_open_for_registration(event: Event, now: datetime) -> bool:
-    """Return True while the event is published and has not started."""
-    return event.status == EventStatus.PUBLISHED and now < event.starts_at
+    """Return True while the event is published and its registration has not closed."""
+    return event.status == EventStatus.PUBLISHED and now < registration_closes_at(event)
 
 
 def reviews_every_signup(event: Event) -> bool:
@@ -156,13 +176,23 @@ CALENDAR_FIELDS = {
 
 
 class InvalidEventDetails(DomainError):
-    """An event's details break a rule; ``field`` names the form field at fault."""
+    """An event's details break rules: ``errors`` lists each (form field, message), in form
+    order; ``field`` and ``message`` are the first's."""
 
     status_code = 400
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+        self.errors: list[tuple[str | None, str]] = [(field, message)]
+
+    @classmethod
+    def of(cls, errors: Sequence[tuple[str | None, str]]) -> InvalidEventDetails:
+        """Return the refusal carrying every one of ``errors`` (at least one)."""
+        field, message = errors[0]
+        refusal = cls(message, field)
+        refusal.errors = list(errors)
+        return refusal
 
 
 @dataclass(frozen=True)
@@ -182,6 +212,7 @@ class EventDetails:
     location: str = ""
     join_url: str = ""
     company_cap: int | None = None
+    deadline_local: datetime | None = None  # registration closes; None: at the start
     minimum_level: Seniority = Seniority.DIRECTOR
     approval_mode: ApprovalMode = ApprovalMode.AUTO
     confirm_email: bool = True
@@ -259,6 +290,8 @@ def details_of(event: Event) -> EventDetails:
         location=event.location or "",
         join_url=event.join_url or "",
         company_cap=event.company_cap,
+        deadline_local=(event.registration_deadline.astimezone(tz).replace(tzinfo=None)
+                        if event.registration_deadline else None),
         minimum_level=event.minimum_level,
         approval_mode=event.approval_mode,
         confirm_email=event.confirm_email,
@@ -266,66 +299,132 @@ def details_of(event: Event) -> EventDetails:
     )
 
 
-def _checked(details: EventDetails) -> dict[str, Any]:
-    """Return the column values of valid ``details``; raise InvalidEventDetails otherwise."""
+class _Problems:
+    """The problems found in an organizer's entry, each with its form field, in form order."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[str | None, str]] = []
+
+    def add(self, message: str, field: str | None) -> None:
+        self.found.append((field, message))
+
+    def collect(self, exc: InvalidEventDetails) -> None:
+        self.found.extend(exc.errors)
+
+    def raise_any(self) -> None:
+        """Raise InvalidEventDetails carrying every problem found, if there is one."""
+        if self.found:
+            raise InvalidEventDetails.of(self.found)
+
+
+def _checked(details: EventDetails, problems: _Problems) -> dict[str, Any]:
+    """Return the column values of ``details`` that are valid; add each problem to ``problems``.
+
+    Every field is checked, so the organizer sees every mistake at once; a value that depends on
+    one at fault (the end on the zone, say) is checked only when that one is right.
+    """
+    values: dict[str, Any] = {}
+    bad: set[str] = set()
     for name in SINGLE_LINE_FIELDS:
         problem = text.single_line_problem(getattr(details, name))
         if problem:
-            raise InvalidEventDetails(problem, name)
+            problems.add(problem, name)
+            bad.add(name)
     problem = text.multi_line_problem(details.description)
     if problem:
-        raise InvalidEventDetails(problem, "description")
-    if not details.title.strip():
-        raise InvalidEventDetails("Please give the roundtable a title.", "title")
-    if not details.host.strip():
-        raise InvalidEventDetails("Please name the host.", "host")
+        problems.add(problem, "description")
+    if "title" not in bad and not details.title.strip():
+        problems.add("Please give the roundtable a title.", "title")
+    if "host" not in bad and not details.host.strip():
+        problems.add("Please name the host.", "host")
     slug = details.slug.strip()
-    if len(slug) > 80 or not SLUG_RX.fullmatch(slug):
-        raise InvalidEventDetails(
+    if "slug" not in bad and (len(slug) > 80 or not SLUG_RX.fullmatch(slug)):
+        problems.add(
             "The address name may use lower-case letters, digits and single hyphens between "
             "them, e.g. ai-adoption-2026 (at most 80 characters).",
             "slug",
         )
-    tz = zone(details.timezone.strip())
-    starts_at = to_utc(details.starts_local, tz, "starts_local")
-    ends_at = to_utc(details.ends_local, tz, "ends_local")
-    if ends_at <= starts_at:
-        raise InvalidEventDetails("The end must be after the start.", "ends_local")
-    if ends_at - starts_at > LONGEST:
-        raise InvalidEventDetails(
-            f"A roundtable may last at most {LONGEST.days} days: please check the end.",
-            "ends_local",
-        )
+    elif "slug" not in bad:
+        values["slug"] = slug
+    tz: ZoneInfo | None = None
+    if "timezone" not in bad:
+        try:
+            tz = zone(details.timezone.strip())
+        except InvalidEventDetails as exc:
+            problems.collect(exc)
+    if tz is not None:
+        values["timezone"] = tz.key
+        _checked_times(details, tz, problems, values)
     if details.capacity < 1:
-        raise InvalidEventDetails("The capacity must be at least 1.", "capacity")
+        problems.add("The capacity must be at least 1.", "capacity")
     if details.company_cap is not None and details.company_cap < 1:
-        raise InvalidEventDetails(
+        problems.add(
             "Seats per company must be at least 1, or left empty for no limit.", "company_cap"
         )
     location = details.location.strip() or None
     join_url = details.join_url.strip() or None
-    if details.format == EventFormat.IN_PERSON and not location:
-        raise InvalidEventDetails("An in-person roundtable needs a place.", "location")
-    if join_url and not join_url.startswith(("https://", "http://")):
-        raise InvalidEventDetails("The join link must start with https://.", "join_url")
-    return {
+    if details.format == EventFormat.IN_PERSON and not location and "location" not in bad:
+        problems.add("An in-person roundtable needs a place.", "location")
+    if join_url and "join_url" not in bad and not join_url.startswith(("https://", "http://")):
+        problems.add("The join link must start with https://.", "join_url")
+    contact = None
+    try:
+        contact = _contact(details.contact_email)
+    except InvalidEventDetails as exc:
+        problems.collect(exc)
+    values.update({
         "title": details.title.strip(),
-        "slug": slug,
         "summary": details.summary.strip(),
         "description": text.normalise_newlines(details.description).strip(),
         "host": details.host.strip(),
         "format": details.format,
         "location": location,
         "join_url": join_url,
-        "starts_at": starts_at,
-        "ends_at": ends_at,
-        "timezone": tz.key,
         "company_cap": details.company_cap,
         "minimum_level": details.minimum_level,
         "approval_mode": details.approval_mode,
         "confirm_email": details.confirm_email,
-        "contact_email": _contact(details.contact_email),
-    }
+    })
+    values["contact_email"] = contact
+    return values
+
+
+def _checked_times(
+    details: EventDetails, tz: ZoneInfo, problems: _Problems, values: dict[str, Any]
+) -> None:
+    """Convert start, end and deadline to UTC into ``values``; add each problem found."""
+    instants: dict[str, datetime | None] = {}
+    for name, local in (("starts_local", details.starts_local),
+                        ("ends_local", details.ends_local),
+                        ("deadline_local", details.deadline_local)):
+        try:
+            instants[name] = None if local is None else to_utc(local, tz, name)
+        except InvalidEventDetails as exc:
+            problems.collect(exc)
+    starts_at = instants.get("starts_local")
+    ends_at = instants.get("ends_local")
+    if "deadline_local" in instants:
+        values["registration_deadline"] = instants["deadline_local"]
+    if starts_at is None:
+        return
+    values["starts_at"] = starts_at
+    deadline = instants.get("deadline_local")
+    if deadline is not None and deadline >= starts_at:
+        problems.add(
+            "Registration must close before the start: please choose an earlier deadline, or "
+            "leave it empty to take registrations until the start.",
+            "deadline_local",
+        )
+    if ends_at is None:
+        return
+    values["ends_at"] = ends_at
+    if ends_at <= starts_at:
+        problems.add("The end must be after the start.", "ends_local")
+    elif ends_at - starts_at > LONGEST:
+        problems.add(
+            f"A roundtable may last at most {LONGEST.days} days: please check the end.",
+            "ends_local",
+        )
 
 
 def _contact(raw: str) -> str | None:
@@ -340,34 +439,41 @@ def _contact(raw: str) -> str | None:
         ) from exc
 
 
-def _check_start(starts_at: datetime, now: datetime, past: str) -> None:
-    """Refuse a start in the past (with the message ``past``) or further ahead than allowed."""
+def _start_problem(starts_at: datetime, now: datetime, past: str) -> str | None:
+    """Return why a start is refused: in the past (``past``) or further ahead than allowed."""
     if starts_at <= now:
-        raise InvalidEventDetails(past, "starts_local")
+        return past
     if starts_at > now + FURTHEST_AHEAD:
-        raise InvalidEventDetails(
-            "The start may be at most five years ahead: please check the year.", "starts_local"
-        )
+        return "The start may be at most five years ahead: please check the year."
+    return None
 
 
-def _ensure_slug_free(session: Session, slug: str, event_id: int | None = None) -> None:
+def _slug_taken(session: Session, slug: str, event_id: int | None = None) -> str | None:
+    """Return the refusal for an address name another roundtable uses, else None."""
     query = select(Event.id).where(Event.slug == slug)
     if event_id is not None:
         query = query.where(Event.id != event_id)
     if session.scalar(query) is not None:
-        raise InvalidEventDetails(
-            f"Another roundtable already uses the address name “{slug}”.", "slug"
-        )
+        return f"Another roundtable already uses the address name “{slug}”."
+    return None
 
 
 def create_event(
     session: Session, *, actor: int, now: datetime, details: EventDetails
 ) -> Event:
-    """Add a draft event; refuse invalid details and a start in the past."""
-    values = _checked(details)
-    _check_start(values["starts_at"], now, "The start must be in the future.")
+    """Add a draft event; refuse invalid details and a start in the past, all at once."""
+    problems = _Problems()
+    values = _checked(details, problems)
+    if "starts_at" in values:
+        past = _start_problem(values["starts_at"], now, "The start must be in the future.")
+        if past:
+            problems.add(past, "starts_local")
     begin_write(session)
-    _ensure_slug_free(session, values["slug"])
+    if "slug" in values:
+        taken = _slug_taken(session, values["slug"])
+        if taken:
+            problems.add(taken, "slug")
+    problems.raise_any()
     event = Event(
         **values,
         capacity=details.capacity,
@@ -399,19 +505,29 @@ def update_event(
     event = seating.lock_event(session, event_id=event_id)
     if event.status == EventStatus.CANCELLED:
         raise InvalidTransition("This roundtable is cancelled, so it can no longer be changed.")
-    values = _checked(details)
-    if values["slug"] != event.slug:
-        _ensure_slug_free(session, values["slug"], event.id)
-    for name in ("starts_at", "ends_at"):
+    problems = _Problems()
+    values = _checked(details, problems)
+    if values.get("slug", event.slug) != event.slug:
+        taken = _slug_taken(session, values["slug"], event.id)
+        if taken:
+            problems.add(taken, "slug")
+    if (is_published(event) and values["format"] == EventFormat.ONLINE
+            and not values["join_url"]):
+        problems.add("A published online roundtable needs its join link: unpublish it first "
+                     "to remove the link.", "join_url")
+    problems.raise_any()
+    for name in ("starts_at", "ends_at", "registration_deadline"):
         # The form shows wall times to the minute: the same wall time in the same zone keeps the
         # stored instant (its seconds, and which of two repeated wall times it was at DST's end).
         stored = getattr(event, name)
-        if values["timezone"] == event.timezone and _wall(values[name], event.timezone) == _wall(
-            stored, event.timezone
-        ):
+        if (stored is not None and values[name] is not None
+                and values["timezone"] == event.timezone
+                and _wall(values[name], event.timezone) == _wall(stored, event.timezone)):
             values[name] = stored
     if values["starts_at"] != event.starts_at:
-        _check_start(values["starts_at"], now, "A new start must be in the future.")
+        moved = _start_problem(values["starts_at"], now, "A new start must be in the future.")
+        if moved:
+            raise InvalidEventDetails(moved, "starts_local")
     changes = [label for name, label in CALENDAR_FIELDS.items()
                if getattr(event, name) != values[name]]
     # What the calendar fields were, for the mail's "before → after" (times as UTC instants).
@@ -492,11 +608,19 @@ def set_published(
         )
     if not publish and event.status != EventStatus.PUBLISHED:
         raise InvalidTransition("Only a published roundtable can be unpublished.")
-    if publish and not event.contact_email:
-        raise InvalidTransition(
-            "Add the host's contact address first (Edit): replies to every mail go there, and "
-            "calendars show it as the organizer."
-        )
+    if publish:
+        missing = [(what, why) for needed, what, why in (
+            (not event.contact_email, "the host's contact address",
+             "replies to every mail go there, and calendars show it as the organizer"),
+            (event.format == EventFormat.ONLINE and not event.join_url, "the join link",
+             "confirmed attendees get it in their invitation"),
+        ) if needed]
+        if missing:
+            raise InvalidTransition(
+                f"Add {' and '.join(what for what, _ in missing)} first (Edit): "
+                + "; ".join(f"{why}" if len(missing) == 1 else f"{what}: {why}"
+                            for what, why in missing) + "."
+            )
     event.status = EventStatus.PUBLISHED if publish else EventStatus.DRAFT
     session.flush()
     audit.record(session, actor, "event.published" if publish else "event.unpublished", now,

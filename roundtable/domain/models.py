@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
@@ -124,6 +125,8 @@ class Event(Base):
     join_url: Mapped[str | None] = mapped_column(String(500))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The last instant signups are taken; None means until the start.
+    registration_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
     timezone: Mapped[str] = mapped_column(String(64))
     capacity: Mapped[int] = mapped_column(Integer)
     minimum_level: Mapped[Seniority] = mapped_column(
@@ -181,6 +184,9 @@ class Registration(Base):
     manage_salt: Mapped[str | None] = mapped_column(String(64))
     invite_revision: Mapped[int] = mapped_column(Integer, default=0)
     added_by_organizer: Mapped[bool] = mapped_column(default=False)
+    # A seat an organizer gave beyond the capacity (add by hand at a full event): the room may
+    # hold that many more confirmed people than its capacity, and promotion fills none of them.
+    over_capacity: Mapped[bool] = mapped_column(default=False, server_default=false())
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -22,7 +22,12 @@ from roundtable.database import begin_write
 from roundtable.domain import audit, eligibility, lifecycle, seating, tokens
 from roundtable.domain.addresses import address_key
 from roundtable.domain.errors import DomainError, InvalidTransition, NotFound, RegistrationClosed
-from roundtable.domain.events import ensure_not_cancelled, is_open_for_registration
+from roundtable.domain.events import (
+    closing_time,
+    deadline_passed,
+    ensure_not_cancelled,
+    is_open_for_registration,
+)
 from roundtable.domain.models import (
     ApprovalMode,
     AuditEntry,
@@ -89,6 +94,8 @@ def closed_reason(event: Event, now: datetime) -> str | None:
         return None
     if event.status == EventStatus.CANCELLED:
         return "This roundtable has been cancelled, so it takes no registrations."
+    if deadline_passed(event, now):
+        return f"Registration has closed: it closed on {closing_time(event)}."
     return "Registration has closed: this roundtable has already started."
 
 
@@ -134,6 +141,7 @@ def admit(
     slug: str | None = None,
     event_id: int | None = None,
     notify: bool = True,
+    when_full: seating.FullRoom = seating.FullRoom.WAIT,
 ) -> Admission:
     """Admit a person to the event (by ``slug`` or ``event_id``) and tell them where they stand.
 
@@ -142,7 +150,8 @@ def admit(
     same address is taken up anew and a current one is sent its status again (``duplicate``).
     With an organizer as ``actor`` it is an addition by hand: no eligibility check, a seat or
     the waiting list, a cancelled or declined registration taken up again, a current one refused
-    (AlreadyRegistered); ``notify`` says whether the person is told.
+    (AlreadyRegistered); ``notify`` says whether the person is told, and ``when_full`` whether
+    a full room sends them to the waiting list, raises the capacity by one or seats them over it.
     """
     email = normalise_email(applicant.email)
     event = seating.lock_event(session, event_id=event_id, slug=slug)
@@ -188,7 +197,8 @@ def admit(
             session, event, applicant, email, now, secret_key=secret_key, verdict=verdict,
             added_by_organizer=by_hand,
         )
-    _place(session, event, registration, verdict, now)
+    capacity = event.capacity
+    _place(session, event, registration, verdict, now, when_full if by_hand else None)
     if notify:
         outbox.enqueue(
             session, registration.status.value, registration,
@@ -196,7 +206,8 @@ def admit(
         )
     if by_hand:
         audit.record(session, actor, "registration.added", now, event_id=event.id,
-                     registration_id=registration.id, detail=_placed(registration))
+                     registration_id=registration.id,
+                     detail=_placed(registration, capacity, event.capacity))
     return Admission(registration)
 
 
@@ -206,10 +217,12 @@ def _place(
     registration: Registration,
     verdict: eligibility.Verdict | None,
     now: datetime,
+    when_full: seating.FullRoom | None = None,
 ) -> None:
     """Decide an admission under the lock: declined, to review, or a seat or the waiting list.
 
-    No verdict (added by hand) goes straight to a seat or the waiting list.
+    No verdict (added by hand) goes straight to a seat or the waiting list, or, in a full room,
+    to what the organizer chose (``when_full``).
     """
     if verdict is not None and verdict.outcome == eligibility.Outcome.INELIGIBLE:
         registration.status = S.DECLINED
@@ -220,12 +233,20 @@ def _place(
     ):
         registration.status = S.PENDING_REVIEW
     else:
-        seating.allocate(session, event, registration, now)
+        seating.allocate(session, event, registration, now, when_full or seating.FullRoom.WAIT)
     session.flush()
 
 
-def _placed(registration: Registration) -> str:
-    return "a seat" if lifecycle.holds_seat(registration) else "the waiting list"
+def _placed(registration: Registration, capacity_before: int, capacity: int) -> str:
+    """Describe where an addition by hand went, for the audit log."""
+    if not lifecycle.holds_seat(registration):
+        return "the waiting list"
+    if registration.over_capacity:
+        return f"a seat over the capacity of {capacity} (the room was full)"
+    if capacity != capacity_before:
+        return f"a seat; the room was full, so the capacity was raised from " \
+               f"{capacity_before} to {capacity}"
+    return "a seat"
 
 
 def record_verdict(registration: Registration, verdict: eligibility.Verdict | None) -> None:
@@ -345,7 +366,8 @@ def approve(
                    calendar=lifecycle.calendar_method(S.PENDING_REVIEW, status),
                    note=note.strip())
     audit.record(session, actor, "registration.approved", now, event_id=event.id,
-                 registration_id=registration.id, detail=_placed(registration))
+                 registration_id=registration.id,
+                 detail=_placed(registration, event.capacity, event.capacity))
     return status
 
 

@@ -4,13 +4,15 @@ Every change that can give or free a seat starts with ``lock_event``, which seri
 event's seat changes: ``SELECT ... FOR UPDATE`` on the event row on PostgreSQL (so several app
 processes queue on the row), and a transaction begun with ``BEGIN IMMEDIATE`` on SQLite (so the
 write lock is taken before the seat count is read). Counting and writing then happen inside that
-lock, so the number of confirmed registrations never exceeds the capacity, and every path that
+lock, so the number of confirmed registrations never exceeds the capacity (plus the seats an
+organizer gave over it on purpose, ``FullRoom.OVER_CAPACITY``), and every path that
 frees a seat calls ``promote`` before the transaction ends, so no seat stays empty while someone
 who fits is waiting.
 """
 
 from __future__ import annotations
 
+import enum
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -38,6 +40,14 @@ _COMPANY_SUFFIXES = re.compile(
     r"\b(inc|incorporated|llc|ltd|limited|plc|gmbh|ag|sa|sas|sarl|bv|nv|corp|corporation|co|"
     r"company|group|holdings?)\b\.?"
 )
+
+
+class FullRoom(enum.StrEnum):
+    """What an organizer adding someone by hand wants when the room is full."""
+
+    WAIT = "wait"  # the waiting list, as for anyone
+    RAISE_CAPACITY = "raise_capacity"  # one more seat for everyone: the capacity goes up by one
+    OVER_CAPACITY = "over_capacity"  # a seat for this person only, beyond the capacity
 
 
 def company_key(email: str | None, company: str | None) -> str | None:
@@ -88,6 +98,17 @@ def confirmed_counts(session: Session, event_ids: Iterable[int]) -> dict[int, in
     return counts
 
 
+def over_capacity_seats(session: Session, event_id: int) -> int:
+    """Return how many confirmed people hold a seat given over the capacity."""
+    return session.scalar(
+        select(func.count()).where(
+            Registration.event_id == event_id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.over_capacity.is_(True),
+        )
+    ) or 0
+
+
 def seats_left(session: Session, event: Event) -> int:
     """Return how many seats are free at ``event`` now."""
     return max(event.capacity - confirmed_counts(session, [event.id])[event.id], 0)
@@ -118,10 +139,13 @@ def allocate(
     event: Event,
     registration: Registration,
     now: datetime,
+    how: FullRoom = FullRoom.WAIT,
 ) -> RegistrationStatus:
     """Give ``registration`` a free seat, else a place at the end of the waiting list.
 
     The caller holds ``lock_event``. A company at its cap (room balance) waits with a reason.
+    In a full room, ``how`` (an organizer's choice) may instead raise the capacity to seat them,
+    or seat them over the capacity; room balance still applies.
     """
     confirmed = confirmed_counts(session, [event.id])[event.id]
     key = registration.company_key
@@ -132,6 +156,12 @@ def allocate(
     )
     if confirmed < event.capacity and not over_cap:
         _confirm(registration, now)
+    elif how == FullRoom.RAISE_CAPACITY and not over_cap:
+        event.capacity += 1
+        _confirm(registration, now)
+    elif how == FullRoom.OVER_CAPACITY and not over_cap:
+        _confirm(registration, now)
+        registration.over_capacity = True
     else:
         registration.status = RegistrationStatus.WAITLISTED
         registration.queue_position = _next_queue_position(session, event.id)
@@ -147,6 +177,7 @@ def allocate(
 
 def _confirm(registration: Registration, now: datetime) -> None:
     registration.status = RegistrationStatus.CONFIRMED
+    registration.over_capacity = False
     registration.confirmed_at = now
     registration.queue_position = None
     registration.status_reason = None
@@ -220,8 +251,12 @@ def release(
 def set_capacity(
     session: Session, event: Event, capacity: int, now: datetime
 ) -> list[Registration]:
-    """Change the capacity; refuse one below the confirmed count; fill any new seats."""
-    confirmed = confirmed_counts(session, [event.id])[event.id]
+    """Change the capacity; refuse one below the confirmed count; fill any new seats.
+
+    Seats given over the capacity do not count against it: they are the room's on top.
+    """
+    confirmed = (confirmed_counts(session, [event.id])[event.id]
+                 - over_capacity_seats(session, event.id))
     if capacity < confirmed:
         raise CapacityBelowConfirmed(
             f"{confirmed} people already have a seat, so the capacity cannot go below {confirmed}. "

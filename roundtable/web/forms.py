@@ -40,6 +40,7 @@ from roundtable.domain.events import EventDetails
 from roundtable.domain.messages import Draft
 from roundtable.domain.models import ApprovalMode, EventFormat
 from roundtable.domain.registrations import Applicant, DetailChanges
+from roundtable.domain.seating import FullRoom
 from roundtable.domain.seniority import CHOICES, Seniority
 
 
@@ -336,6 +337,13 @@ class EventForm(Form):
         validators=[InputRequired("Please enter the end date and time.")],
         description="In the event's time zone, below.",
     )
+    deadline_local = DateTimeLocalField(
+        "Registration closes (optional)",
+        format=LOCAL_FORMATS,
+        validators=[Optional()],
+        description="In the event's time zone; before the start. Leave empty to take "
+        "registrations until the start.",
+    )
     timezone = StringField(
         "Time zone",
         filters=[strip],
@@ -389,6 +397,7 @@ class EventForm(Form):
             location=self.location.data or "",
             join_url=self.join_url.data or "",
             company_cap=self.company_cap.data,
+            deadline_local=self.deadline_local.data,
             minimum_level=Seniority(self.minimum_level.data),
             approval_mode=ApprovalMode(self.approval_mode.data),
             confirm_email=bool(self.confirm_email.data),
@@ -419,6 +428,23 @@ class AttendeeForm(Form):
     discussion_topic = TextAreaField("Discussion topic (optional)", filters=[strip],
                                      validators=[Optional(), Length(max=1000)])
     notify = BooleanField("Email them their confirmation (or waiting-list place)", default=True)
+    when_full = SelectField(
+        "If the room is full",
+        choices=[
+            SelectChoice(FullRoom.WAIT.value, "Put them on the waiting list"),
+            SelectChoice(FullRoom.RAISE_CAPACITY.value,
+                         "Raise the capacity by one (the room gets one more seat)"),
+            SelectChoice(FullRoom.OVER_CAPACITY.value,
+                         "Give them a seat over the capacity (the capacity stays)"),
+        ],
+        default=FullRoom.WAIT.value,
+        validate_choice=True,
+        description="Only matters when every seat is taken.",
+    )
+
+    def full_room(self) -> FullRoom:
+        """Return what the organizer wants if the room is full."""
+        return FullRoom(self.when_full.data or FullRoom.WAIT.value)
 
     def applicant(self) -> Applicant:
         """Return the entered details as the domain's Applicant."""

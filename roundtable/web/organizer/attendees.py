@@ -94,14 +94,17 @@ def add_attendee(event_id: int) -> Response | tuple[str, int]:
                 registration = registrations.admit(
                     db.session(), actor=organizer_id(), now=utcnow(), event_id=event_id,
                     applicant=form.applicant(), secret_key=current_app.config["SECRET_KEY"],
-                    notify=bool(form.notify.data),
+                    notify=bool(form.notify.data), when_full=form.full_room(),
                 ).registration
                 seated = lifecycle.holds_seat(registration)
+                over = registration.over_capacity
                 reason = registration.status_reason
         except DomainError as exc:
             form_error(form, exc)
         else:
-            flash(f"{form.name.data} is added: " + ("they have a seat." if seated else
+            flash(f"{form.name.data} is added: " + (
+                  "they have a seat over the capacity." if over else
+                  "they have a seat." if seated else
                   "they are on the waiting list. "
                   + (reason or "The room is full.")), "success")
             return redirect(url_for("organizer.list_attendees", event_id=event_id), code=303)

@@ -138,12 +138,17 @@ def act(action: Callable[[], str], form: FlaskForm, default: str) -> Response:
 
 
 def form_error(form: FlaskForm, exc: DomainError) -> None:
-    """Show a refusal from the domain beside the field it concerns, keeping what was entered."""
+    """Show a refusal from the domain beside the fields it concerns, keeping what was entered.
+
+    A refusal may name several fields at once (``errors``: every problem of an event form).
+    """
     name = "capacity" if isinstance(exc, CapacityBelowConfirmed) else getattr(exc, "field", None)
-    if name and name in form:
-        form[name].errors = [*form[name].errors, exc.message]
-    else:
-        form.form_errors.append(exc.message)
+    errors: list[tuple[str | None, str]] = getattr(exc, "errors", [(name, exc.message)])
+    for field, message in errors:
+        if field and field in form:
+            form[field].errors = [*form[field].errors, message]
+        else:
+            form.form_errors.append(message)
 
 
 def page(template: str, form: FlaskForm | None = None, **context: object) -> tuple[str, int]:

@@ -78,6 +78,8 @@ POSTS = [
     ("/organizer/registrations/{r}/undo-check-in", {}),
     ("/organizer/registrations/{p}/approve", {}),
     ("/organizer/registrations/{p}/decline", {"note": "no"}),
+    ("/organizer/registrations/{r}/undo-decision", {}),
+    ("/organizer/registrations/{r}/reinstate", {}),
     ("/organizer/mail/{m}/retry", {}),
     ("/organizer/events/{e}/message", MESSAGE_FORM),
     ("/organizer/events/{e}/message/send", MESSAGE_FORM),

@@ -7,6 +7,8 @@ strings.
 
     (new) ──admit──▶ confirmed | waitlisted | pending_review | declined
     pending_review ──approve──▶ confirmed | waitlisted      ──decline──▶ declined
+    declined ──approve──▶ confirmed | waitlisted             ──reinstate──▶ pending_review
+    confirmed | waitlisted | declined ──undo a decision (5 minutes)──▶ pending_review
     waitlisted ──promote──▶ confirmed
     confirmed | waitlisted | pending_review ──cancel──▶ cancelled
     confirmed | waitlisted | pending_review | declined ──edit (title or level)──▶ pending_review
@@ -189,6 +191,11 @@ def calendar_now(registration: Registration, event: Event) -> str:
 def can_approve(registration: Registration) -> bool:
     """Return True when an organizer may approve or decline the registration."""
     return in_review(registration)
+
+
+def can_reconsider(registration: Registration) -> bool:
+    """Return True when an organizer may approve a declined request or put it back in review."""
+    return is_declined(registration)
 
 
 def can_move_up(registration: Registration) -> bool:

@@ -34,6 +34,7 @@ from roundtable.domain.models import (
     Event,
     EventStatus,
     OutboxMessage,
+    OutboxStatus,
     Registration,
     RegistrationStatus,
     SignupRequest,
@@ -354,16 +355,19 @@ def _locked(session: Session, registration_id: int) -> tuple[Registration, Event
 def approve(
     session: Session, *, actor: int, now: datetime, registration_id: int, note: str = ""
 ) -> RegistrationStatus:
-    """Approve a pending signup: a seat if one is free, else the waiting list; tell them."""
+    """Approve a pending (or declined) signup: a seat if one is free, else the waiting list;
+    tell them."""
     registration, event = _locked(session, registration_id)
     ensure_not_cancelled(event)
-    if not lifecycle.can_approve(registration):
+    if not (lifecycle.can_approve(registration) or lifecycle.can_reconsider(registration)):
         raise InvalidTransition("Only a registration awaiting review can be approved.")
+    before = registration.status
+    registration.status_reason = None
     status = seating.allocate(session, event, registration, now)
     # A seat: the invitation. The waiting list: the tentative hold from signup is withdrawn (a
     # later promotion sends an invitation with a higher SEQUENCE).
     outbox.enqueue(session, "approved", registration,
-                   calendar=lifecycle.calendar_method(S.PENDING_REVIEW, status),
+                   calendar=lifecycle.calendar_method(before, status),
                    note=note.strip())
     audit.record(session, actor, "registration.approved", now, event_id=event.id,
                  registration_id=registration.id,
@@ -388,6 +392,93 @@ def decline(
                    note=note.strip())
     audit.record(session, actor, "registration.declined", now, event_id=event.id,
                  registration_id=registration.id, detail=note.strip())
+
+
+UNDO_WINDOW = timedelta(minutes=5)
+DECISIONS = ("registration.approved", "registration.declined")
+
+
+class UndoExpired(DomainError):
+    """The decision is older than the undo window, or no longer the last word."""
+
+
+def reinstate(session: Session, *, actor: int, now: datetime, registration_id: int) -> None:
+    """Put a declined request back in the review queue, silently (no mail, no calendar)."""
+    registration, event = _locked(session, registration_id)
+    ensure_not_cancelled(event)
+    if not lifecycle.can_reconsider(registration):
+        raise InvalidTransition("Only a declined request can be reinstated for review.")
+    _back_to_review(registration)
+    session.flush()
+    audit.record(session, actor, "registration.reinstated", now, event_id=event.id,
+                 registration_id=registration.id)
+
+
+def _back_to_review(registration: Registration) -> None:
+    registration.status = S.PENDING_REVIEW
+    registration.status_reason = None
+    registration.queue_position = None
+    registration.confirmed_at = None
+    registration.over_capacity = False
+
+
+def undoable_decision(
+    session: Session, registration_id: int, actor: int, now: datetime
+) -> AuditEntry | None:
+    """Return ``actor``'s approval or decline of the registration if it may still be undone.
+
+    It must be the registration's last audited change and younger than ``UNDO_WINDOW``.
+    """
+    last = session.scalar(
+        select(AuditEntry)
+        .where(AuditEntry.registration_id == registration_id)
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .limit(1)
+    )
+    if last is None or last.action not in DECISIONS or last.organizer_id != actor:
+        return None
+    return last if now - last.created_at <= UNDO_WINDOW else None
+
+
+def undo_decision(session: Session, *, actor: int, now: datetime, registration_id: int) -> None:
+    """Undo this organizer's approval or decline of the last five minutes: back to review.
+
+    An approval gives its seat or place back (the waiting list moves up in this transaction).
+    A mail about the decision still unsent is withdrawn; one already sent is followed by the
+    review mail, with the calendar message ``lifecycle`` names for the change.
+    """
+    registration, event = _locked(session, registration_id)
+    decision = undoable_decision(session, registration.id, actor, now)
+    expected = (
+        (S.CONFIRMED, S.WAITLISTED) if decision and decision.action == DECISIONS[0]
+        else (S.DECLINED,)
+    )
+    if decision is None or registration.status not in expected:
+        raise UndoExpired(
+            "This decision can no longer be undone: only your own approval or decline of the "
+            f"last {UNDO_WINDOW.seconds // 60} minutes, with nothing changed since, can be."
+        )
+    before = registration.status
+    kind = "approved" if decision.action == DECISIONS[0] else "declined"
+    if lifecycle.holds_seat(registration) or lifecycle.is_waiting(registration):
+        seating.release(session, event, registration, now, S.PENDING_REVIEW)
+    _back_to_review(registration)
+    session.flush()
+    unsent = session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.registration_id == registration.id,
+            OutboxMessage.kind == kind,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.created_at >= decision.created_at,
+        )
+    )
+    if not getattr(unsent, "rowcount", 0):
+        outbox.enqueue(session, "pending_review", registration,
+                       calendar=lifecycle.calendar_method(before, S.PENDING_REVIEW))
+    audit.record(session, actor, "registration.decision_undone", now, event_id=event.id,
+                 registration_id=registration.id,
+                 detail=f"{lifecycle.short_label(before)} → "
+                        f"{lifecycle.short_label(S.PENDING_REVIEW)}")
 
 
 # --- The waiting list and the door ------------------------------------------------------------
@@ -544,6 +635,8 @@ def update_details(
         raise InvalidTransition("This registration is cancelled, so it cannot be changed.")
     reassess = reassessment_needed(registration, changes)
     old_company_key = registration.company_key
+    old_title, old_level = registration.job_title or "", registration.seniority
+    old_outcome = registration.eligibility_outcome
     registration.name = changes.name.strip()
     registration.company = changes.company.strip()
     registration.company_key = seating.company_key(registration.email, changes.company)
@@ -555,6 +648,9 @@ def update_details(
             seating.promote(session, event, now)  # the room balance may let someone in now
         return registration.status
     verdict = eligibility.assess(changes.job_title, changes.seniority, event.minimum_level)
+    audit.record(session, actor, "registration.details_changed", now, event_id=event.id,
+                 registration_id=registration.id,
+                 detail=_changes_detail(old_title, old_level, old_outcome, registration, verdict))
     record_verdict(registration, verdict)
     before = registration.status
     after = _status_after_edit(before, verdict)
@@ -576,6 +672,26 @@ def update_details(
     if registration.company_key != old_company_key and event.company_cap is not None:
         seating.promote(session, event, now)
     return registration.status
+
+
+def _changes_detail(
+    old_title: str,
+    old_level: Seniority | None,
+    old_outcome: str | None,
+    registration: Registration,
+    verdict: eligibility.Verdict,
+) -> str:
+    """Describe a title or level change for the audit log: each part before → after."""
+    def level(value: Seniority | None) -> str:
+        return value.label if value is not None else "not given"
+
+    parts = []
+    if old_title != (registration.job_title or ""):
+        parts.append(f"job title: {old_title or '(none)'} → {registration.job_title or '(none)'}")
+    if old_level != registration.seniority:
+        parts.append(f"level: {level(old_level)} → {level(registration.seniority)}")
+    parts.append(f"engine: {old_outcome or 'none'} → {verdict.outcome.value}")
+    return "; ".join(parts)
 
 
 def _status_after_edit(before: RegistrationStatus, verdict: eligibility.Verdict

@@ -16,7 +16,14 @@ from sqlalchemy import ColumnElement, SQLColumnExpression, case, func, or_, sele
 from sqlalchemy.orm import Session
 
 from roundtable.domain import lifecycle, seating
-from roundtable.domain.models import Event, EventStatus, Registration, RegistrationStatus
+from roundtable.domain.models import (
+    AuditEntry,
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+)
+from roundtable.domain.registrations import DECISIONS, UNDO_WINDOW
 from roundtable.domain.seniority import Seniority
 
 S = RegistrationStatus
@@ -32,6 +39,27 @@ class ReviewItem:
     registration: Registration
     event: Event
     seats_left: int
+    history: list[AuditEntry] = field(default_factory=list)
+    elsewhere: list[tuple[Registration, Event]] = field(default_factory=list)
+
+
+# What a review card lists of the person's history: changes of title or level, and decisions.
+HISTORY_ACTIONS = (
+    "registration.details_changed",
+    "registration.approved",
+    "registration.declined",
+    "registration.reinstated",
+    "registration.decision_undone",
+)
+
+
+@dataclass(frozen=True)
+class RecentDecision:
+    """An organizer's approval or decline that may still be undone."""
+
+    entry: AuditEntry
+    registration: Registration
+    event: Event
 
 
 def review_queue(
@@ -55,10 +83,66 @@ def review_queue(
         .limit(limit)
     ).all()
     confirmed = seating.confirmed_counts(session, {event.id for _, event in rows})
+    ids = [registration.id for registration, _ in rows]
+    history: dict[int, list[AuditEntry]] = {i: [] for i in ids}
+    for entry in session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.registration_id.in_(ids), AuditEntry.action.in_(HISTORY_ACTIONS))
+        .order_by(AuditEntry.created_at, AuditEntry.id)
+    ):
+        history[entry.registration_id or 0].append(entry)
+    keys = {registration.email_key for registration, _ in rows if registration.email_key}
+    elsewhere: dict[str, list[tuple[Registration, Event]]] = {k: [] for k in keys}
+    for other, other_event in session.execute(
+        select(Registration, Event)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Registration.email_key.in_(keys), Registration.id.not_in(ids))
+        .order_by(Event.starts_at.desc(), Registration.id)
+    ):
+        elsewhere[other.email_key or ""].append((other, other_event))
     return [
-        ReviewItem(registration, event, max(event.capacity - confirmed[event.id], 0))
+        ReviewItem(
+            registration, event, max(event.capacity - confirmed[event.id], 0),
+            history[registration.id],
+            [(o, e) for o, e in elsewhere.get(registration.email_key or "", [])
+             if e.id != event.id],
+        )
         for registration, event in rows
     ]
+
+
+def recent_decisions(session: Session, actor: int, now: datetime) -> list[RecentDecision]:
+    """Return ``actor``'s approvals and declines that may still be undone, newest first.
+
+    One query: each registration's latest audited change since the window opened, kept when it
+    is this organizer's decision (the rule ``registrations.undoable_decision`` applies).
+    """
+    since = now - UNDO_WINDOW
+    rows = session.execute(
+        select(AuditEntry, Registration, Event)
+        .join(Registration, Registration.id == AuditEntry.registration_id)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            AuditEntry.registration_id.in_(
+                select(AuditEntry.registration_id).where(
+                    AuditEntry.organizer_id == actor,
+                    AuditEntry.action.in_(DECISIONS),
+                    AuditEntry.created_at >= since,
+                )
+            ),
+            AuditEntry.created_at >= since,
+        )
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    )
+    seen: set[int] = set()
+    decisions = []
+    for entry, registration, event in rows:
+        if registration.id in seen:
+            continue
+        seen.add(registration.id)
+        if entry.action in DECISIONS and entry.organizer_id == actor:
+            decisions.append(RecentDecision(entry, registration, event))
+    return decisions
 
 
 def pending_count(session: Session, now: datetime) -> int:

@@ -76,8 +76,9 @@ def edit_form(event: Event, **changes: str) -> dict[str, str]:
 def test_new_event_form_proposes_the_default_zone(console_client) -> None:
     body = page(console_client.get("/organizer/events/new"))
     assert 'type="datetime-local"' in body
-    assert 'name="timezone" required type="text" value="Europe/London"' in body
-    assert '<option value="America/New_York">' in body  # the zone list, without script
+    assert '<select aria-describedby="timezone-help" class="form-select" id="timezone"' in body
+    assert '<option selected value="Europe/London">London (Europe)</option>' in body
+    assert '<option value="America/New_York">New York (America)</option>' in body
 
 
 def test_create_event_stores_local_times_as_utc_as_a_draft(console_client, organizer) -> None:

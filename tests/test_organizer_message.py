@@ -81,7 +81,7 @@ def test_send_from_the_preview_queues_one_message_each_and_shows_the_mail_page(
     assert response.headers["Location"] == f"/organizer/events/{event.id}/mail"
     mail_page = page(console_client.get(response.headers["Location"]))
     assert "Your message is on its way to 2 people." in mail_page
-    assert mail_page.count("organizer message: “Room change: 4th floor”") == 2
+    assert mail_page.count("Message from the organizers: “Room change: 4th floor”") == 2
     db.session.rollback()
     rows = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert [m.recipient for m in rows] == [s.email for s in seats]

@@ -98,10 +98,11 @@ def test_every_form_is_a_site_form_and_the_text_fields_are_all_found() -> None:
                 forms.FlaskForm, forms.Form):
             assert issubclass(value, forms.Form), f"{value.__name__} must extend forms.Form"
     names = {(f.__name__, n) for f, n, _ in text_fields()}
-    assert {("SignupForm", "name"), ("EventForm", "title"), ("EventForm", "timezone"),
+    assert {("SignupForm", "name"), ("EventForm", "title"), ("EventForm", "host"),
             ("LoginForm", "email"), ("AttendeeForm", "company"), ("DetailsForm", "job_title"),
             ("LostLinkForm", "email"), ("EventForm", "join_url")} <= names
     assert ("EventForm", "description") in names and ("NoteForm", "note") in names
+    assert ("EventForm", "timezone") not in names  # a picker of places, not typed text
 
 
 @pytest.mark.parametrize(("form_class", "name", "kind"), text_fields(),

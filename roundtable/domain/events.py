@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from roundtable.database import begin_write
-from roundtable.domain import audit, lifecycle, seating, text, zones
+from roundtable.domain import audit, edit_words, lifecycle, seating, text, zones
 from roundtable.domain.errors import DomainError, InvalidTransition, NotFound
 from roundtable.domain.models import (
     ApprovalMode,
@@ -226,7 +226,7 @@ class EventUpdate:
     changes: list[str]
     notified: int
     promoted: int
-    edited: list[str] = field(default_factory=list)  # every changed field, "name: old → new"
+    edited: list[str] = field(default_factory=list)  # every changed field, in words
 
     @property
     def detail(self) -> str:
@@ -533,7 +533,7 @@ def update_event(
     # What the calendar fields were, for the mail's "before → after" (times as UTC instants).
     before = {name: _plain(getattr(event, name)) for name in CALENDAR_FIELDS
               if getattr(event, name) != values[name]}
-    edited = [_edit_line(name, getattr(event, name), value)
+    edited = [edit_words.line(name, getattr(event, name), value, values["timezone"])
               for name, value in {**values, "capacity": details.capacity}.items()
               if getattr(event, name) != value]
     for name, value in values.items():
@@ -567,15 +567,6 @@ def _plain(value: object) -> object:
     if isinstance(value, datetime):
         return value.isoformat()
     return getattr(value, "value", value)
-
-
-def _edit_line(name: str, old: object, new: object) -> str:
-    """Describe one edited field for the audit log (long texts by name only)."""
-    if name in ("description", "summary"):
-        return name
-    shown = [v.isoformat(timespec="minutes") if isinstance(v, datetime) else
-             getattr(v, "value", v) for v in (old, new)]
-    return f"{name}: {shown[0]} → {shown[1]}"
 
 
 def _registrations(

@@ -155,3 +155,35 @@ def unknown_message(name: str) -> str:
         return f"{shown}: did you mean {options}? Please enter the zone of a place."
     return (f"“{shown}” is not a time zone we know. Use the IANA name of a place, such as "
             "Europe/London or America/New_York (or UTC).")
+
+
+# The zones most roundtables use, listed first in the event form's picker (most common first).
+COMMON: tuple[str, ...] = (
+    "Europe/London", "America/New_York", "America/Chicago", "America/Denver",
+    "America/Los_Angeles", "America/Toronto", "America/Sao_Paulo", "Europe/Paris",
+    "Europe/Berlin", "Europe/Madrid", "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo",
+    "Australia/Sydney", UTC_NAME,
+)
+
+
+def city(name: str) -> str:
+    """Return the place a zone is named after, in words: "America/New_York" -> "New York"."""
+    return name.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def place_label(name: str) -> str:
+    """Return a zone as people read it, by city and region: "New York (America)"."""
+    if name == UTC_NAME:
+        return "UTC (no place; online only)"
+    *regions, _ = name.split("/")
+    where = ", ".join(part.replace("_", " ") for part in reversed(regions))
+    return f"{city(name)} ({where})" if where else city(name)
+
+
+def picker() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Return the zone picker's groups: the common zones first, then every place by label."""
+    every = sorted(canonical_names(), key=lambda zone: place_label(zone).casefold())
+    return [
+        ("Most used", [(zone, place_label(zone)) for zone in COMMON]),
+        ("All places", [(zone, place_label(zone)) for zone in every]),
+    ]

@@ -8,11 +8,33 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from markupsafe import Markup, escape
 
-from roundtable.domain import events, lifecycle
+from roundtable.domain import edit_words, events, lifecycle, zones
+from roundtable.domain.audit import AuditLine
 from roundtable.domain.models import Event, EventFormat
 from roundtable.domain.seniority import Seniority
 
 FORMAT_LABELS = {EventFormat.ONLINE: "Online", EventFormat.IN_PERSON: "In person"}
+
+# Every kind of message the outbox carries, as the mail page and the audit log name it.
+MESSAGE_KINDS = {
+    "confirm_signup": "Please confirm your signup",
+    "confirmed": "Seat confirmed",
+    "waitlisted": "On the waiting list",
+    "pending_review": "Request received, waiting for review",
+    "approved": "Request approved",
+    "declined": "Request declined",
+    "declined_after_edit": "Request no longer qualifies after an edit",
+    "pending_review_after_edit": "Request to be reviewed again after an edit",
+    "promoted": "Moved from the waiting list to a seat",
+    "cancelled": "Registration cancelled",
+    "event_changed": "Calendar update",
+    "event_cancelled": "Roundtable cancelled",
+    "already_registered": "Already registered",
+    "manage_link": "Private link sent again",
+    "organizer_message": "Message from the organizers",
+}
+# What the calendar part of a message does, by its iCalendar method.
+CALENDAR_WORDS = {"REQUEST": "calendar invitation", "CANCEL": "calendar cancellation"}
 
 
 def local(event: Event, instant: datetime) -> datetime:
@@ -70,6 +92,31 @@ def sentence(text: str | None) -> str:
     return text[:1].upper() + text[1:]
 
 
+def message_kind(kind: str) -> str:
+    """Return a kind of message in words ("Seat confirmed"), never its stored name."""
+    return MESSAGE_KINDS.get(kind, kind.replace("_", " ").capitalize())
+
+
+def calendar_part(method: str) -> str:
+    """Return what a message's calendar part does, in words."""
+    return CALENDAR_WORDS.get(method, "calendar file")
+
+
+def zone_place(name: str) -> str:
+    """Return a zone by city and region: "New York (America)"."""
+    return zones.place_label(name)
+
+
+def audit_detail(line: AuditLine, event: Event) -> str:
+    """Return an audit entry's detail in words, old raw edit lines and message kinds included."""
+    detail = line.entry.detail or ""
+    if line.entry.action == "event.updated":
+        return edit_words.readable(detail, event.timezone)
+    if line.entry.action == "mail.retried" and detail in MESSAGE_KINDS:
+        return MESSAGE_KINDS[detail]
+    return detail
+
+
 def register(app: Flask) -> None:
     """Expose the helpers to templates."""
     app.add_template_filter(event_when, "event_when")
@@ -78,6 +125,11 @@ def register(app: Flask) -> None:
     app.add_template_filter(duration_minutes, "duration_minutes")
     app.add_template_filter(paragraphs, "paragraphs")
     app.add_template_filter(sentence, "sentence")
+    app.add_template_filter(message_kind, "message_kind")
+    app.add_template_filter(calendar_part, "calendar_part")
+    app.add_template_filter(zone_place, "zone_place")
+    app.add_template_filter(edit_words.zone_time, "zone_time")
+    app.add_template_filter(audit_detail, "audit_detail")
     app.jinja_env.globals["lifecycle"] = lifecycle
     app.add_template_test(events.is_cancelled, "cancelled_event")
     app.add_template_test(events.is_draft, "draft_event")

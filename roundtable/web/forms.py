@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
@@ -35,7 +35,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from roundtable.domain import messages, text
+from roundtable.domain import messages, text, zones
 from roundtable.domain.events import EventDetails
 from roundtable.domain.messages import Draft
 from roundtable.domain.models import ApprovalMode, EventFormat
@@ -123,6 +123,28 @@ def email_validators(missing: str) -> list[object]:
         Email("Please enter a valid email address, like name@company.com.",
               check_deliverability=False),
     ]
+
+
+def zone_choices() -> list[SelectChoice]:
+    """Return the zone picker's options: the most used places, then every place by name."""
+    return [SelectChoice(zone, label, optgroup=group)
+            for group, options in zones.picker() for zone, label in options]
+
+
+class ZoneField(SelectField):
+    """A select of time zones whose current value is selected once, though listed twice."""
+
+    def iter_groups(self) -> Iterator[tuple[str, list[Any]]]:
+        seen = False
+        for group, options in super().iter_groups():
+            chosen: list[Any] = []
+            for choice in options:
+                option: Any = choice  # a Choice; the WTForms stubs still say a plain tuple
+                if option.selected and seen:
+                    option = option._replace(selected=False)
+                seen = seen or option.selected
+                chosen.append(option)
+            yield group, chosen
 
 
 def seniority_choices() -> list[SelectChoice]:
@@ -344,12 +366,14 @@ class EventForm(Form):
         description="In the event's time zone; before the start. Leave empty to take "
         "registrations until the start.",
     )
-    timezone = StringField(
+    timezone = ZoneField(
         "Time zone",
         filters=[strip],
-        validators=[DataRequired("Please enter a time zone."), Length(max=64)],
-        description="An IANA name such as Europe/London or America/New_York.",
-        render_kw={"list": "timezones", "autocomplete": "off"},
+        validators=[DataRequired("Please choose a time zone."), Length(max=64)],
+        choices=zone_choices(),
+        # The domain refuses anything else, with a suggestion (a posted "EST" is not a place).
+        validate_choice=False,
+        description="The place whose clocks the roundtable follows; the most used come first.",
     )
     capacity = IntegerField(
         "Seats",

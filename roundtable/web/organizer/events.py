@@ -54,7 +54,7 @@ def create_event() -> Response | tuple[str, int]:
         else:
             flash("The roundtable is saved as a draft. Publish it when it is ready.", "success")
             return redirect(url_for("organizer.show_event", event_id=event.id), code=303)
-    return page("organizer/event_form.html", form, event=None, zones=events.zone_names())
+    return page("organizer/event_form.html", form, event=None)
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
@@ -73,7 +73,7 @@ def edit_event(event_id: int) -> Response | tuple[str, int]:
         else:
             flash(_update_message(update), "success")
             return redirect(url_for("organizer.show_event", event_id=event_id), code=303)
-    return page("organizer/event_form.html", form, event=event, zones=events.zone_names())
+    return page("organizer/event_form.html", form, event=event)
 
 
 def _update_message(update: events.EventUpdate) -> str:

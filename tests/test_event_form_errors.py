@@ -129,3 +129,15 @@ def test_a_published_online_event_keeps_its_link(console_client, make_event) -> 
     assert 'id="join_url-error"' in body and "needs its join link" in body
     db.session.rollback()
     assert db.session.get(Event, event.id).join_url == "https://meet.example.org/room"
+
+
+def test_shape_and_rule_mistakes_show_in_one_submit(console_client) -> None:
+    """An empty title (the form's check) and an end before the start (the rules') at once."""
+    data = {**NEW_EVENT, "title": "", "ends_local": "2030-06-05T17:00"}
+    response = console_client.post("/organizer/events/new", data=data)
+    assert response.status_code == 400
+    body = text(response.get_data(as_text=True))
+    assert "Please enter a title." in body  # the form's own check
+    assert "The end must be after the start." in body  # the rules', in the same answer
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 0

@@ -317,6 +317,16 @@ class _Problems:
             raise InvalidEventDetails.of(self.found)
 
 
+def problems(details: EventDetails) -> list[tuple[str | None, str]]:
+    """Return every (field, message) the event rules find in ``details`` (none: it is valid).
+
+    The rules that need the database (a free address name) or the clock are left out.
+    """
+    found = _Problems()
+    _checked(details, found)
+    return found.found
+
+
 def _checked(details: EventDetails, problems: _Problems) -> dict[str, Any]:
     """Return the column values of ``details`` that are valid; add each problem to ``problems``.
 

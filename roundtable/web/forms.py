@@ -35,7 +35,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from roundtable.domain import messages, text, zones
+from roundtable.domain import events, messages, text, zones
 from roundtable.domain.events import EventDetails
 from roundtable.domain.messages import Draft
 from roundtable.domain.models import ApprovalMode, EventFormat
@@ -402,6 +402,20 @@ class EventForm(Form):
         "off only for a roundtable you fill by hand)",
         default=True,
     )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Check the shape, and when it fails, the event rules too: every mistake at once."""
+        if super().validate(extra_validators):
+            return True
+        if self.starts_local.data is not None and self.ends_local.data is not None:
+            try:
+                details = self.details()
+            except ValueError:  # a choice that is not one: its own message says so
+                return False
+            for name, message in events.problems(details):
+                if name and name in self and not self[name].errors:
+                    self[name].errors = [message]
+        return False
 
     def details(self) -> EventDetails:
         """Return the entered values as the domain's EventDetails."""

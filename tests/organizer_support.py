@@ -1,12 +1,13 @@
-"""Helpers the organizer console tests share (the fixtures are in conftest.py)."""
+"""Helpers the web tests share (the fixtures are in conftest.py)."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from roundtable.domain.models import AuditEntry, OutboxMessage
+from roundtable.domain.models import AuditEntry, Event, Organizer, OutboxMessage, Registration
 from roundtable.extensions import db
 
 from conftest import ORGANIZER_EMAIL, ORGANIZER_PASSWORD
@@ -43,3 +44,36 @@ def audit_rows() -> list[tuple[str, int | None, int | None, int | None]]:
         (e.action, e.organizer_id, e.event_id, e.registration_id)
         for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))
     ]
+
+
+# --- What is stored, for tests that check a refused request changed nothing ------------------
+
+
+def world(make_event, make_registration) -> dict[str, Any]:
+    """Store an event and a confirmed registration; return the ids URLs are built from."""
+    event = make_event(title="Secret Summit")
+    return {
+        "event": event,
+        "e": event.id,
+        "slug": event.slug,
+        "r": make_registration(event, name="Confidential Person").id,
+    }
+
+
+def counts() -> dict[str, int]:
+    """Return the rows of every table, read afresh."""
+    db.session.rollback()
+    return {model.__name__: db.session.scalar(select(func.count()).select_from(model)) or 0
+            for model in (Event, Registration, OutboxMessage, Organizer)}
+
+
+def snapshot() -> list[tuple[Any, ...]]:
+    """Return every stored text of events and registrations, read afresh."""
+    db.session.rollback()
+    rows: list[tuple[Any, ...]] = [
+        (e.id, e.title, e.slug, e.host, e.summary, e.description, e.location, e.timezone,
+         e.starts_at, e.ends_at, e.status)
+        for e in db.session.scalars(select(Event).order_by(Event.id))]
+    rows += [(r.id, r.name, r.email, r.company, r.job_title, r.status, r.discussion_topic)
+             for r in db.session.scalars(select(Registration).order_by(Registration.id))]
+    return rows

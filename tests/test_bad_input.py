@@ -12,14 +12,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from roundtable.domain import events
 from roundtable.domain.models import (
     Event,
-    Organizer,
-    OutboxMessage,
     Registration,
     RegistrationStatus,
 )
@@ -27,38 +25,9 @@ from roundtable.domain.seniority import Seniority
 from roundtable.extensions import db
 
 from conftest import NOW, SECRET, SIGNUP_FORM
-from organizer_support import EMAIL, PASSWORD
+from organizer_support import EMAIL, PASSWORD, counts, snapshot, world
 
 S = RegistrationStatus
-
-
-def world(make_event, make_registration) -> dict[str, Any]:
-    event = make_event(title="Secret Summit")
-    return {
-        "event": event,
-        "e": event.id,
-        "slug": event.slug,
-        "r": make_registration(event, name="Confidential Person").id,
-    }
-
-
-def counts() -> dict[str, int]:
-    """Return the rows of every table, read afresh."""
-    db.session.rollback()
-    return {model.__name__: db.session.scalar(select(func.count()).select_from(model)) or 0
-            for model in (Event, Registration, OutboxMessage, Organizer)}
-
-
-def snapshot() -> list[tuple[Any, ...]]:
-    """Return every stored text of events and registrations, read afresh."""
-    db.session.rollback()
-    rows: list[tuple[Any, ...]] = [
-        (e.id, e.title, e.slug, e.host, e.summary, e.description, e.location, e.timezone,
-         e.starts_at, e.ends_at, e.status)
-        for e in db.session.scalars(select(Event).order_by(Event.id))]
-    rows += [(r.id, r.name, r.email, r.company, r.job_title, r.status, r.discussion_topic)
-             for r in db.session.scalars(select(Registration).order_by(Registration.id))]
-    return rows
 
 
 # --- Multipart parts without a name ------------------------------------------------------------

@@ -6,20 +6,19 @@ from __future__ import annotations
 
 import unicodedata
 from email import message_from_bytes, policy
-from typing import Any
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import func, select
 from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 
 from roundtable.domain import events
-from roundtable.domain.models import Event, Organizer, OutboxMessage, Registration
+from roundtable.domain.models import Event, OutboxMessage
 from roundtable.extensions import db
 from roundtable.notify import calendar, compose
 from roundtable.web import forms
 
 from conftest import NOW, SIGNUP_FORM
+from organizer_support import counts, snapshot, world
 
 HOSTILE_LINES = {
     "NUL": "Ada\x00Lovelace",
@@ -43,34 +42,6 @@ HOSTILE_LINES = {
 FINE_LINES = ["Ada Lovelace", "Zoë Ångström-Ñúñez", "李小龍", "محمد", "O'Brien & Co.",
               "<b>not bold</b>", "Ada\u200dLovelace"]
 
-
-def world(make_event, make_registration) -> dict[str, Any]:
-    event = make_event(title="Secret Summit")
-    return {
-        "event": event,
-        "e": event.id,
-        "slug": event.slug,
-        "r": make_registration(event, name="Confidential Person").id,
-    }
-
-
-def counts() -> dict[str, int]:
-    """Return the rows of every table, read afresh."""
-    db.session.rollback()
-    return {model.__name__: db.session.scalar(select(func.count()).select_from(model)) or 0
-            for model in (Event, Registration, OutboxMessage, Organizer)}
-
-
-def snapshot() -> list[tuple[Any, ...]]:
-    """Return every stored text of events and registrations, read afresh."""
-    db.session.rollback()
-    rows: list[tuple[Any, ...]] = [
-        (e.id, e.title, e.slug, e.host, e.summary, e.description, e.location, e.timezone,
-         e.starts_at, e.ends_at, e.status)
-        for e in db.session.scalars(select(Event).order_by(Event.id))]
-    rows += [(r.id, r.name, r.email, r.company, r.job_title, r.status, r.discussion_topic)
-             for r in db.session.scalars(select(Registration).order_by(Registration.id))]
-    return rows
 
 # --- Characters no text field may hold -----------------------------------------------------------
 

@@ -155,6 +155,18 @@ def seniority_choices() -> list[SelectChoice]:
 # --- Signing up ----------------------------------------------------------------------------------
 
 
+def applicant_of(form: Any) -> Applicant:
+    """Return a person's details as entered in a signup or add-by-hand form."""
+    return Applicant(
+        name=form.name.data or "",
+        email=form.email.data or "",
+        company=form.company.data or "",
+        job_title=form.job_title.data or "",
+        seniority=Seniority(form.seniority.data),
+        discussion_topic=form.discussion_topic.data or "",
+    )
+
+
 class SignupForm(Form):
     """A leader's signup for one roundtable."""
 
@@ -205,14 +217,7 @@ class SignupForm(Form):
 
     def applicant(self) -> Applicant:
         """Return the entered details as the domain's Applicant."""
-        return Applicant(
-            name=self.name.data or "",
-            email=self.email.data or "",
-            company=self.company.data or "",
-            job_title=self.job_title.data or "",
-            seniority=Seniority(self.seniority.data),
-            discussion_topic=self.discussion_topic.data or "",
-        )
+        return applicant_of(self)
 
 
 # --- The private page ----------------------------------------------------------------------------
@@ -486,14 +491,7 @@ class AttendeeForm(Form):
 
     def applicant(self) -> Applicant:
         """Return the entered details as the domain's Applicant."""
-        return Applicant(
-            name=self.name.data or "",
-            email=self.email.data or "",
-            company=self.company.data or "",
-            job_title=self.job_title.data or "",
-            seniority=Seniority(self.seniority.data),
-            discussion_topic=self.discussion_topic.data or "",
-        )
+        return applicant_of(self)
 
 
 class MessageForm(Form):

@@ -18,7 +18,15 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from roundtable import backup, database
-from roundtable.domain import accounts, demo, events, registrations, reports, signups
+from roundtable.domain import (
+    accounts,
+    demo,
+    events,
+    registrations,
+    reports,
+    schedule,
+    signups,
+)
 from roundtable.domain.errors import DomainError, NotFound
 from roundtable.domain.models import Organizer, utcnow
 from roundtable.extensions import db
@@ -69,10 +77,17 @@ def export_command(slug: str) -> None:
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between polls.")
 @with_appcontext
 def send_mail_command(watch: bool, interval: float) -> None:
-    """Deliver the mail that is due (once, or continuously with --watch)."""
+    """Do what falls due (reminders, "Still coming?", deadlines, offers), then deliver the mail.
+
+    Once, or continuously with --watch.
+    """
     send = transports.transport()
     while True:
         try:
+            done = run_schedule()
+            if done:
+                click.echo(f"{done.asked} asked, {done.reminded} reminded, "
+                           f"{done.released} released, {done.lapsed} offers lapsed")
             counts = outbox.deliver_due(
                 db.session(),
                 utcnow,
@@ -91,6 +106,17 @@ def send_mail_command(watch: bool, interval: float) -> None:
         if not watch:
             return
         time.sleep(interval)
+
+
+def run_schedule() -> schedule.Round:
+    """Do what falls due now at every upcoming event, one transaction per event."""
+    done = schedule.Round()
+    with writing():
+        due = schedule.due_events(db.session(), utcnow())
+    for event_id in due:
+        with writing():
+            done.add(schedule.run_event(db.session(), event_id, utcnow()))
+    return done
 
 
 def parse_age(text: str) -> timedelta:

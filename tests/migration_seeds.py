@@ -437,6 +437,49 @@ def seed_d7a4f2b9c311(conn: Connection, walk: Walk) -> None:
            confirmed_at=None, registration_id=None)
 
 
+def seed_e5b7c9a1f402(conn: Connection, walk: Walk) -> None:
+    """No empty chairs: event settings, a reconfirmed seat, an offer, attendance, a dedup key."""
+    rev = "e5b7c9a1f402"
+    organizer_id = insert(conn, "organizer", last_login_at=WRITTEN, session_version=0,
+                          **organizer_row("ninth@organizers.example", "Ninth Organizer"))
+    slug = f"walk-{rev}"
+    event_id = add_event(conn, walk, rev, contact_email="host@letter.example", capacity=2,
+                         registration_deadline=None, reminder_hours=24, reconfirm_hours=72,
+                         reconfirm_deadline_hours=24, release_unanswered=True,
+                         offer_window_hours=48, offer_hours=6, review_no_shows=True,
+                         closed_at=None, closing_note=None)
+    kept = add_person(conn, walk, rev, slug,
+                      registration_row(event_id, "Radia Perlman", "radia@dec.example",
+                                       email_key="radia@dec.example", invite_revision=1,
+                                       reconfirm_asked_at=WRITTEN, reconfirmation="yes",
+                                       reconfirmed_at=WRITTEN, late_cancellation=False),
+                      issue_link=True)
+    add_person(conn, walk, rev, slug,
+               registration_row(event_id, "Adele Goldberg", "adele@parc.example",
+                                email_key="adele@parc.example", status="offered",
+                                offer_expires_at=WRITTEN + timedelta(hours=6),
+                                invite_revision=0, late_cancellation=False),
+               issue_link=True)
+    add_person(conn, walk, rev, slug,
+               registration_row(event_id, "Ivan Sutherland", "ivan@utah.example",
+                                email_key="ivan@utah.example", status="cancelled",
+                                cancelled_at=WRITTEN, reconfirmation="released",
+                                late_cancellation=True, attendance=None,
+                                invite_revision=1),
+               issue_link=True)
+    insert(conn, "audit_entry", event_id=event_id, organizer_id=organizer_id,
+           registration_id=kept.registration_id, action="registration.checked_in",
+           detail="", created_at=WRITTEN)
+    insert(conn, "outbox_message", **outbox_row(kept, event_id, "reminder",
+                                                dedup_key=f"reminder:{kept.registration_id}:0"))
+    insert(conn, "signup_request", event_id=event_id, name="Jean Sammet",
+           email="jean@ibm.example", email_key="jean@ibm.example",
+           company="IBM", job_title="Director of Engineering", seniority="director",
+           discussion_topic=None, salt=secrets.token_hex(16), token_hash=None,
+           created_at=WRITTEN, mailed_at=WRITTEN, expires_at=WRITTEN + timedelta(days=2),
+           confirmed_at=None, registration_id=None)
+
+
 SEEDS: dict[str, Callable[[Connection, Walk], None]] = {
     "6c0f61de0979": seed_6c0f61de0979,
     "5d162091493b": seed_5d162091493b,
@@ -446,4 +489,5 @@ SEEDS: dict[str, Callable[[Connection, Walk], None]] = {
     "3c9d2e4f6a81": seed_3c9d2e4f6a81,
     "b3e1c5d7a902": seed_b3e1c5d7a902,
     "d7a4f2b9c311": seed_d7a4f2b9c311,
+    "e5b7c9a1f402": seed_e5b7c9a1f402,
 }

@@ -37,8 +37,8 @@ def create_app(*, locks: bool = True, delay_ms: int = 0, **config: Any) -> Flask
 
 def apply(app: Flask, *, locks: bool, delay_ms: int) -> None:
     """Widen the race by ``delay_ms``; without ``locks``, take the seat lock away."""
-    if delay_ms and not getattr(seating.confirmed_counts, "widened", False):
-        seating.confirmed_counts = _slowed(seating.confirmed_counts, delay_ms / 1000)
+    if delay_ms and not getattr(seating.taken_counts, "widened", False):
+        seating.taken_counts = _slowed(seating.taken_counts, delay_ms / 1000)
     if locks:
         return
     seating.lock_event = _unlocked_event

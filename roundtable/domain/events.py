@@ -58,13 +58,14 @@ def listings(session: Session, events: Sequence[Event]) -> list[Listing]:
             select(Registration.event_id, Registration.status, func.count())
             .where(
                 Registration.event_id.in_(counts),
-                Registration.status.in_([RegistrationStatus.CONFIRMED,
-                                         RegistrationStatus.WAITLISTED]),
+                Registration.status.in_([*lifecycle.TAKES_SEAT, RegistrationStatus.WAITLISTED]),
             )
             .group_by(Registration.event_id, Registration.status)
         )
-        for event_id, status, n in rows:
-            counts[event_id][status] = n
+        for event_id, status, n in rows:  # a seat held for an offer is taken
+            taken = RegistrationStatus.WAITLISTED if status == RegistrationStatus.WAITLISTED \
+                else RegistrationStatus.CONFIRMED
+            counts[event_id][taken] += n
     return [
         Listing(e, counts[e.id][RegistrationStatus.CONFIRMED],
                 counts[e.id][RegistrationStatus.WAITLISTED])

@@ -10,9 +10,13 @@ strings.
     declined ──approve──▶ confirmed | waitlisted             ──reinstate──▶ pending_review
     confirmed | waitlisted | declined ──undo a decision (5 minutes)──▶ pending_review
     waitlisted ──promote──▶ confirmed
-    confirmed | waitlisted | pending_review ──cancel──▶ cancelled
-    confirmed | waitlisted | pending_review | declined ──edit (title or level)──▶ pending_review
-                                                                          | declined
+    waitlisted ──offer (a seat freed in the final window)──▶ offered
+    offered ──accept──▶ confirmed        ──lapse (not accepted in time)──▶ waitlisted (at the end)
+    confirmed ──release (answering "Still coming?", or not answering at a releasing event)──▶
+                                                                                  cancelled
+    confirmed | waitlisted | offered | pending_review ──cancel──▶ cancelled
+    confirmed | waitlisted | offered | pending_review | declined
+                                     ──edit (title or level)──▶ pending_review | declined
     cancelled | declined ──admit again (sign up again, add by hand)──▶ any state admit gives
 """
 
@@ -28,7 +32,10 @@ S = RegistrationStatus
 TRANSITIONS: dict[S | None, frozenset[S]] = {
     None: frozenset({S.CONFIRMED, S.WAITLISTED, S.PENDING_REVIEW, S.DECLINED}),
     S.PENDING_REVIEW: frozenset({S.CONFIRMED, S.WAITLISTED, S.DECLINED, S.CANCELLED}),
-    S.WAITLISTED: frozenset({S.CONFIRMED, S.PENDING_REVIEW, S.DECLINED, S.CANCELLED}),
+    S.WAITLISTED: frozenset({S.CONFIRMED, S.OFFERED, S.PENDING_REVIEW, S.DECLINED,
+                             S.CANCELLED}),
+    S.OFFERED: frozenset({S.CONFIRMED, S.WAITLISTED, S.PENDING_REVIEW, S.DECLINED,
+                          S.CANCELLED}),
     S.CONFIRMED: frozenset({S.PENDING_REVIEW, S.DECLINED, S.CANCELLED}),
     S.DECLINED: frozenset({S.CONFIRMED, S.WAITLISTED, S.PENDING_REVIEW}),
     S.CANCELLED: frozenset({S.CONFIRMED, S.WAITLISTED, S.PENDING_REVIEW, S.DECLINED}),
@@ -41,6 +48,7 @@ LABELS = {
     S.PENDING_REVIEW: "Awaiting an organizer's review",
     S.DECLINED: "Not accepted",
     S.CANCELLED: "Cancelled",
+    S.OFFERED: "A seat is offered to you",
 }
 
 # What an organizer's lists call each state, and the colour of its badge.
@@ -50,6 +58,7 @@ SHORT_LABELS = {
     S.PENDING_REVIEW: "To review",
     S.DECLINED: "Declined",
     S.CANCELLED: "Cancelled",
+    S.OFFERED: "Offered a seat",
 }
 TONES = {
     S.CONFIRMED: "success",
@@ -57,10 +66,13 @@ TONES = {
     S.PENDING_REVIEW: "info",
     S.DECLINED: "secondary",
     S.CANCELLED: "secondary",
+    S.OFFERED: "primary",
 }
 
 # States in which the person is still in the running for a seat (or has one).
-ACTIVE = (S.CONFIRMED, S.WAITLISTED, S.PENDING_REVIEW)
+ACTIVE = (S.CONFIRMED, S.WAITLISTED, S.OFFERED, S.PENDING_REVIEW)
+# States that take a seat from the room: a seat, or one held for an offer's answer.
+TAKES_SEAT = (S.CONFIRMED, S.OFFERED)
 # States whose holder has the event in their calendar: an invitation or a tentative hold.
 IN_CALENDAR = (S.CONFIRMED, S.PENDING_REVIEW)
 # The calendar entry each state holds: an invitation with a seat, a tentative hold in review.
@@ -95,6 +107,11 @@ def holds_seat(registration: Registration) -> bool:
 def is_waiting(registration: Registration) -> bool:
     """Return True when the registration is on the waiting list."""
     return registration.status == S.WAITLISTED
+
+
+def is_offered(registration: Registration) -> bool:
+    """Return True when a seat is held for the person until they accept or the offer lapses."""
+    return registration.status == S.OFFERED
 
 
 def in_review(registration: Registration) -> bool:
@@ -146,13 +163,14 @@ STANDINGS = {
     S.PENDING_REVIEW: "review",
     S.DECLINED: "declined",
     S.CANCELLED: "cancelled",
+    S.OFFERED: "offered",
 }
 
 
 def standing(registration: Registration, event: Event) -> str:
     """Return where the person stands now: the registration's state, unless the event is off.
 
-    One of ``seat``, ``waiting``, ``review``, ``declined``, ``cancelled`` and
+    One of ``seat``, ``waiting``, ``offered``, ``review``, ``declined``, ``cancelled`` and
     ``event_cancelled`` (an active registration of an event the organizers cancelled).
     """
     if event_cancelled(event) and is_active(registration):
@@ -166,6 +184,7 @@ def standing_sentence(registration: Registration, event: Event, position: int | 
         "seat": "you have a seat",
         "waiting": f"you are #{position} on the waiting list" if position
         else "you are on the waiting list",
+        "offered": "a seat is offered to you: accept it from your private page",
         "review": "your request is awaiting an organizer's review",
         "declined": "your request was not accepted",
         "cancelled": "your registration is cancelled",

@@ -101,6 +101,21 @@ class RegistrationStatus(enum.StrEnum):
     PENDING_REVIEW = "pending_review"
     DECLINED = "declined"
     CANCELLED = "cancelled"
+    # A seat freed in the last hours, held for this person until they accept or the offer lapses.
+    OFFERED = "offered"
+
+
+class Reconfirmation(enum.StrEnum):
+    """A seat holder's answer to "Still coming?" (None: not answered)."""
+
+    YES = "yes"  # keeps the seat
+    RELEASED = "released"  # gave the seat back from the private page
+    LAPSED = "lapsed"  # did not answer by the deadline at an event that releases such seats
+
+
+class Attendance(enum.StrEnum):
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
 
 
 class Event(Base):
@@ -109,6 +124,7 @@ class Event(Base):
         CheckConstraint("capacity >= 1", name="capacity_positive"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("company_cap IS NULL OR company_cap >= 1", name="company_cap_positive"),
+        CheckConstraint("offer_hours >= 1", name="offer_hours_positive"),
         Index("ix_event_status_starts_at", "status", "starts_at"),
     )
 
@@ -142,6 +158,21 @@ class Event(Base):
     # Double opt-in: a public signup holds nothing until its address answers the mail.
     confirm_email: Mapped[bool] = mapped_column(default=True, server_default=true())
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # No empty chairs (hours before the start; None turns a step off).
+    reminder_hours: Mapped[int | None] = mapped_column(Integer, default=24, server_default="24")
+    reconfirm_hours: Mapped[int | None] = mapped_column(Integer, default=72, server_default="72")
+    reconfirm_deadline_hours: Mapped[int] = mapped_column(
+        Integer, default=24, server_default="24"
+    )
+    # At the deadline, seats whose holders did not answer: kept (False) or released (True).
+    release_unanswered: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A seat freed this close to the start is offered, not given (0: always given at once).
+    offer_window_hours: Mapped[int] = mapped_column(Integer, default=48, server_default="48")
+    offer_hours: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
+    # Send people with two or more no-shows in the last twelve months to review.
+    review_no_shows: Mapped[bool] = mapped_column(default=False, server_default=false())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closing_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -160,6 +191,8 @@ class Registration(Base):
         UniqueConstraint("event_id", "queue_position", name="uq_registration_event_queue"),
         Index("ix_registration_event_status", "event_id", "status"),
         Index("ix_registration_event_email_key", "event_id", "email_key"),
+        Index("ix_registration_email_key", "email_key"),  # a person's history across events
+        Index("ix_registration_status_offer_expires_at", "status", "offer_expires_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -188,6 +221,18 @@ class Registration(Base):
     # hold that many more confirmed people than its capacity, and promotion fills none of them.
     over_capacity: Mapped[bool] = mapped_column(default=False, server_default=false())
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # No empty chairs: the "Still coming?" question and answer, a last-minute offer, attendance.
+    reconfirm_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reconfirmation: Mapped[Reconfirmation | None] = mapped_column(
+        _enum(Reconfirmation, "reconfirmation")
+    )
+    reconfirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When a seat came from the waiting list (a promotion or an accepted offer).
+    promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attendance: Mapped[Attendance | None] = mapped_column(_enum(Attendance, "attendance"))
+    # Gave a seat back inside the last 48 hours (history counts it).
+    late_cancellation: Mapped[bool] = mapped_column(default=False, server_default=false())
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -271,6 +316,8 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # A scheduled message's identity (kind, registration, event revision): at most one is kept.
+    dedup_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from roundtable.database import begin_write
-from roundtable.domain import audit, eligibility, lifecycle, seating, tokens
+from roundtable.domain import attendance, audit, eligibility, lifecycle, schedule, seating, tokens
 from roundtable.domain.addresses import address_key
 from roundtable.domain.errors import DomainError, InvalidTransition, NotFound, RegistrationClosed
 from roundtable.domain.events import (
@@ -35,6 +35,7 @@ from roundtable.domain.models import (
     EventStatus,
     OutboxMessage,
     OutboxStatus,
+    Reconfirmation,
     Registration,
     RegistrationStatus,
     SignupRequest,
@@ -44,6 +45,8 @@ from roundtable.notify import outbox
 
 S = RegistrationStatus
 DIRECTOR_PLUS = "The roundtable is for Director+ leaders."
+NO_SHOW_REVIEW = ("Did not come to two or more roundtables in the last twelve months, so an "
+                  "organizer decides.")
 
 
 class InvalidEmail(DomainError):
@@ -233,6 +236,11 @@ def _place(
         or event.approval_mode == ApprovalMode.REVIEW_ALL
     ):
         registration.status = S.PENDING_REVIEW
+    elif verdict is not None and attendance.needs_review_for_no_shows(
+        session, event, registration.email or "", now
+    ):
+        registration.status = S.PENDING_REVIEW
+        registration.status_reason = NO_SHOW_REVIEW
     else:
         seating.allocate(session, event, registration, now, when_full or seating.FullRoom.WAIT)
     session.flush()
@@ -549,10 +557,12 @@ def check_in(
     registration = session.get(Registration, registration_id)
     if registration is None:
         raise NotFound("There is no such registration.")
+    event = session.get(Event, registration.event_id)
+    assert event is not None
     if undo:
         if registration.checked_in_at is None:
             return False
-        registration.checked_in_at = None
+        attendance.mark(registration, event, False, now)
         action = "registration.check_in_undone"
     else:
         if not lifecycle.can_check_in(registration):
@@ -562,7 +572,7 @@ def check_in(
             )
         if registration.checked_in_at is not None:
             return False
-        registration.checked_in_at = now
+        attendance.mark(registration, event, True, now)
         action = "registration.checked_in"
     audit.record(session, actor, action, now, event_id=registration.event_id,
                  registration_id=registration.id)
@@ -594,6 +604,62 @@ def cancel(
     if actor is not None:
         audit.record(session, actor, "registration.cancelled", now, event_id=event.id,
                      registration_id=registration.id, detail=note.strip())
+    return True
+
+
+def reconfirm(session: Session, *, now: datetime, registration_id: int) -> bool:
+    """Answer "Still coming?" with yes: the seat is kept. Returns False when already answered."""
+    registration, event = _locked(session, registration_id)
+    if registration.reconfirmation == Reconfirmation.YES and lifecycle.holds_seat(registration):
+        return False
+    if not lifecycle.holds_seat(registration):
+        raise InvalidTransition(
+            "You no longer hold a seat at this roundtable, so there is nothing to keep."
+        )
+    if not schedule.answer_open(event, now):
+        raise InvalidTransition(
+            "The time to answer has passed. Your seat is still yours: if you cannot come, "
+            "please cancel so someone waiting can have it."
+        )
+    registration.reconfirmation = Reconfirmation.YES
+    registration.reconfirmed_at = now
+    session.flush()
+    return True
+
+
+def release_seat(session: Session, *, now: datetime, registration_id: int) -> bool:
+    """Answer "Still coming?" with no: give the seat back to the waiting list at once.
+
+    Returns False when the seat was already given back.
+    """
+    registration, event = _locked(session, registration_id)
+    if registration.reconfirmation == Reconfirmation.RELEASED:
+        return False
+    if not lifecycle.holds_seat(registration):
+        raise InvalidTransition("You hold no seat at this roundtable, so there is none to release.")
+    if now >= event.starts_at:
+        raise InvalidTransition(
+            "The roundtable has already started, so the seat can no longer go to someone else."
+        )
+    seating.release(session, event, registration, now)
+    registration.reconfirmation = Reconfirmation.RELEASED
+    registration.reconfirmed_at = now
+    outbox.enqueue(session, "cancelled", registration,
+                   calendar=lifecycle.calendar_method(S.CONFIRMED, S.CANCELLED),
+                   by_organizer=False, note="", released=True)
+    return True
+
+
+def accept_offer(session: Session, *, now: datetime, registration_id: int) -> bool:
+    """Take the seat offered: confirmed, with the invitation. Returns False when already taken."""
+    registration, event = _locked(session, registration_id)
+    if lifecycle.holds_seat(registration):
+        return False
+    if event.status != EventStatus.PUBLISHED:
+        raise InvalidTransition("This roundtable is not taking anyone now, so nothing changed.")
+    seating.accept_offer(session, event, registration, now)
+    outbox.enqueue(session, "promoted", registration,
+                   calendar=lifecycle.calendar_method(S.OFFERED, S.CONFIRMED), accepted=True)
     return True
 
 

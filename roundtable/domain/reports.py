@@ -82,7 +82,7 @@ def review_queue(
         .order_by(waited, Registration.id)
         .limit(limit)
     ).all()
-    confirmed = seating.confirmed_counts(session, {event.id for _, event in rows})
+    confirmed = seating.taken_counts(session, {event.id for _, event in rows})
     ids = [registration.id for registration, _ in rows]
     history: dict[int, list[AuditEntry]] = {i: [] for i in ids}
     for entry in session.scalars(

@@ -8,6 +8,11 @@ lock, so the number of confirmed registrations never exceeds the capacity (plus 
 organizer gave over it on purpose, ``FullRoom.OVER_CAPACITY``), and every path that
 frees a seat calls ``promote`` before the transaction ends, so no seat stays empty while someone
 who fits is waiting.
+
+In the final hours (``Event.offer_window_hours`` before the start) a freed seat is *offered*
+instead of given: it is held for the next person waiting (status ``offered``, counted as taken)
+until they accept it or ``offer_expires_at`` passes; a lapsed offer sends that person to the end of
+the waiting list, never to be offered this event's seat again, and the seat passes on.
 """
 
 from __future__ import annotations
@@ -16,14 +21,14 @@ import enum
 import re
 from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from roundtable.database import begin_write
 from roundtable.domain import lifecycle
-from roundtable.domain.errors import CapacityBelowConfirmed, NotFound
+from roundtable.domain.errors import CapacityBelowConfirmed, InvalidTransition, NotFound
 from roundtable.domain.models import Event, EventStatus, Registration, RegistrationStatus
 from roundtable.notify import outbox
 
@@ -80,8 +85,12 @@ def lock_event(
     return event
 
 
-def confirmed_counts(session: Session, event_ids: Iterable[int]) -> dict[int, int]:
-    """Return the number of confirmed registrations per event, counted in SQL."""
+# Cancelling inside this many hours before the start counts as a late cancellation.
+LATE_CANCELLATION = timedelta(hours=48)
+
+
+def taken_counts(session: Session, event_ids: Iterable[int]) -> dict[int, int]:
+    """Return the seats taken per event (confirmed, or held for an offer), counted in SQL."""
     ids = list(event_ids)
     if not ids:
         return {}
@@ -89,7 +98,7 @@ def confirmed_counts(session: Session, event_ids: Iterable[int]) -> dict[int, in
         select(Registration.event_id, func.count())
         .where(
             Registration.event_id.in_(ids),
-            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.status.in_(lifecycle.TAKES_SEAT),
         )
         .group_by(Registration.event_id)
     )
@@ -111,7 +120,7 @@ def over_capacity_seats(session: Session, event_id: int) -> int:
 
 def seats_left(session: Session, event: Event) -> int:
     """Return how many seats are free at ``event`` now."""
-    return max(event.capacity - confirmed_counts(session, [event.id])[event.id], 0)
+    return max(event.capacity - taken_counts(session, [event.id])[event.id], 0)
 
 
 def _confirmed_by_company(session: Session, event_id: int) -> Counter[str]:
@@ -119,7 +128,7 @@ def _confirmed_by_company(session: Session, event_id: int) -> Counter[str]:
         select(Registration.company_key, func.count())
         .where(
             Registration.event_id == event_id,
-            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.status.in_(lifecycle.TAKES_SEAT),
             Registration.company_key.is_not(None),
         )
         .group_by(Registration.company_key)
@@ -147,7 +156,7 @@ def allocate(
     In a full room, ``how`` (an organizer's choice) may instead raise the capacity to seat them,
     or seat them over the capacity; room balance still applies.
     """
-    confirmed = confirmed_counts(session, [event.id])[event.id]
+    confirmed = taken_counts(session, [event.id])[event.id]
     key = registration.company_key
     over_cap = (
         event.company_cap is not None
@@ -181,29 +190,42 @@ def _confirm(registration: Registration, now: datetime) -> None:
     registration.confirmed_at = now
     registration.queue_position = None
     registration.status_reason = None
+    registration.offer_expires_at = None
+
+
+def in_offer_window(event: Event, now: datetime) -> bool:
+    """Return True when a freed seat is offered rather than given (the final hours)."""
+    window = timedelta(hours=event.offer_window_hours)
+    return event.offer_window_hours > 0 and event.starts_at - window <= now < event.starts_at
+
+
+def offer_expiry(event: Event, now: datetime) -> datetime:
+    """Return until when an offer made now holds its seat: the time limit, never past the start."""
+    return min(now + timedelta(hours=event.offer_hours), event.starts_at)
 
 
 def promote(session: Session, event: Event, now: datetime) -> list[Registration]:
-    """Confirm the earliest waiting registrations that fit, while seats are free.
+    """Seat (or, in the final window, offer a seat to) the earliest waiting people who fit.
 
-    The caller holds ``lock_event``. Each promoted person gets a message in the outbox. Nobody
-    is promoted into a cancelled event or one that has already started.
+    The caller holds ``lock_event``. Each person moved up gets a message in the outbox: their
+    seat with the invitation, or the offer to accept. Nobody is promoted into a cancelled event
+    or one that has already started, and nobody is offered this event's seat a second time.
     """
     session.flush()
     if event.status == EventStatus.CANCELLED or now >= event.starts_at:
         return []
-    free = event.capacity - confirmed_counts(session, [event.id])[event.id]
+    free = event.capacity - taken_counts(session, [event.id])[event.id]
     if free <= 0:
         return []
+    offering = in_offer_window(event, now)
     by_company = _confirmed_by_company(session, event.id)
-    waiting = session.scalars(
-        select(Registration)
-        .where(
-            Registration.event_id == event.id,
-            Registration.status == RegistrationStatus.WAITLISTED,
-        )
-        .order_by(Registration.queue_position, Registration.id)
+    query = select(Registration).where(
+        Registration.event_id == event.id,
+        Registration.status == RegistrationStatus.WAITLISTED,
     )
+    if offering:  # an offer that lapsed is not made again
+        query = query.where(Registration.offer_expires_at.is_(None))
+    waiting = session.scalars(query.order_by(Registration.queue_position, Registration.id))
     promoted: list[Registration] = []
     for registration in waiting:
         if free == 0:
@@ -213,16 +235,76 @@ def promote(session: Session, event: Event, now: datetime) -> list[Registration]
             if by_company[key] >= event.company_cap:
                 continue
             by_company[key] += 1
-        _confirm(registration, now)
+        if offering:
+            registration.status = RegistrationStatus.OFFERED
+            registration.queue_position = None
+            registration.offer_expires_at = offer_expiry(event, now)
+        else:
+            _confirm(registration, now)
+            registration.promoted_at = now
         promoted.append(registration)
         free -= 1
     session.flush()
     for registration in promoted:
-        outbox.enqueue(
-            session, "promoted", registration,
-            calendar=lifecycle.calendar_method(S.WAITLISTED, S.CONFIRMED),
-        )
+        if lifecycle.is_offered(registration):
+            outbox.enqueue(session, "offered", registration,
+                           expires_at=_iso(registration.offer_expires_at))
+        else:
+            outbox.enqueue(
+                session, "promoted", registration,
+                calendar=lifecycle.calendar_method(S.WAITLISTED, S.CONFIRMED),
+            )
     return promoted
+
+
+def _iso(instant: datetime | None) -> str | None:
+    return instant.isoformat() if instant is not None else None
+
+
+def accept_offer(session: Session, event: Event, registration: Registration,
+                 now: datetime) -> None:
+    """Give the person the seat held for them; refuse an offer that lapsed or is gone.
+
+    The caller holds ``lock_event``.
+    """
+    if not lifecycle.is_offered(registration):
+        raise InvalidTransition("There is no seat offered to you now, so nothing changed.")
+    if registration.offer_expires_at is None or now >= registration.offer_expires_at:
+        raise InvalidTransition(
+            "This offer has lapsed, so the seat has gone to the next person waiting. You are "
+            "still on the waiting list."
+        )
+    _confirm(registration, now)
+    registration.promoted_at = now
+    session.flush()
+
+
+def lapse_offers(session: Session, event: Event, now: datetime) -> list[Registration]:
+    """Send people whose offer ran out to the end of the waiting list; pass their seats on.
+
+    The caller holds ``lock_event``. Returns the registrations whose offer lapsed.
+    """
+    lapsed = list(session.scalars(
+        select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.OFFERED,
+            Registration.offer_expires_at <= now,
+        )
+        .order_by(Registration.offer_expires_at, Registration.id)
+    ))
+    for registration in lapsed:
+        registration.status = RegistrationStatus.WAITLISTED
+        registration.queue_position = _next_queue_position(session, event.id)
+        registration.status_reason = (
+            "The seat offered to you was not accepted in time, so it went to the next person. "
+            "You are still on the waiting list."
+        )
+        session.flush()
+        outbox.enqueue(session, "offer_lapsed", registration)
+    if lapsed:
+        promote(session, event, now)
+    return lapsed
 
 
 def release(
@@ -239,7 +321,11 @@ def release(
     """
     if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.DECLINED):
         return []
+    if (lifecycle.holds_seat(registration) and status == RegistrationStatus.CANCELLED
+            and now >= event.starts_at - LATE_CANCELLATION):
+        registration.late_cancellation = True
     registration.status = status
+    registration.offer_expires_at = None
     registration.queue_position = None
     if status == RegistrationStatus.CANCELLED:
         registration.cancelled_at = now
@@ -255,7 +341,7 @@ def set_capacity(
 
     Seats given over the capacity do not count against it: they are the room's on top.
     """
-    confirmed = (confirmed_counts(session, [event.id])[event.id]
+    confirmed = (taken_counts(session, [event.id])[event.id]
                  - over_capacity_seats(session, event.id))
     if capacity < confirmed:
         raise CapacityBelowConfirmed(

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from roundtable.domain import registrations, seating, signups, text
+from roundtable.domain import registrations, schedule, seating, signups, text
 from roundtable.domain.models import (
     Event,
     EventFormat,
+    EventStatus,
     OutboxMessage,
     Registration,
     SignupRequest,
@@ -39,7 +41,17 @@ SUBJECTS = {
     "already_registered": "Your registration for {title}",
     "manage_link": "Your private link for {title}",
     "organizer_message": "{subject} · {title}",
+    "reconfirm": "Still coming? Please answer: {title}",
+    "reminder": "Reminder: {title}",
+    "reminder_hour": "Starting in an hour: {title}",
+    "offered": "A seat is yours if you want it: {title}",
+    "offer_lapsed": "The seat offer has lapsed: {title}",
+    "seat_released": "Your seat was released: {title}",
+    "thank_you": "Thank you for coming: {title}",
+    "missed_you": "Sorry we missed you: {title}",
 }
+# Messages written when they fall due: sent only while still true (schedule.still_due).
+SCHEDULED = frozenset({"reconfirm", "reminder", "reminder_hour", "offered"})
 
 
 def manage_url(registration: Registration) -> str:
@@ -178,7 +190,11 @@ def compose(session: Session, message: OutboxMessage, now: datetime) -> EmailMes
     event = session.get(Event, registration.event_id)
     assert event is not None
     payload: dict[str, Any] = dict(message.payload or {})
-    context = _context(session, event, registration, payload, manage_url(registration))
+    if message.kind in SCHEDULED and not schedule.still_due(
+        message.kind, event, registration, payload.get("revision"), now
+    ):
+        raise Undeliverable("no longer due: the seat, the time or the deadline moved on")
+    context = _context(session, event, registration, payload, manage_url(registration), now)
     email = _envelope(message, subject(message, registration, event), now, event)
     email.set_content(render_template(f"email/{message.kind}.txt", **context))
     email.add_alternative(render_template(f"email/{message.kind}.html", **context), subtype="html")
@@ -195,9 +211,19 @@ def compose(session: Session, message: OutboxMessage, now: datetime) -> EmailMes
 
 def _context(
     session: Session, event: Event, registration: Registration, payload: dict[str, Any],
-    private_link: str,
+    private_link: str, now: datetime,
 ) -> dict[str, Any]:
+    following = payload.get("next_slug")
     return {
+        "starts_in": display.starts_in(event, now),
+        "deadline": display.moment(event, _instant(payload.get("deadline"))),
+        "expires": display.moment(event, _instant(payload.get("expires_at"))),
+        "next_event": session.scalar(select(Event).where(
+            Event.slug == following, Event.status == EventStatus.PUBLISHED,
+            Event.starts_at > now))
+        if following else None,
+        "next_url": f"{current_app.config['BASE_URL'].rstrip('/')}/events/{following}"
+        if following else None,
         "event": event,
         "registration": registration,
         "payload": payload,
@@ -213,6 +239,10 @@ def _context(
     }
 
 
+def _instant(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
 PRIVATE_LINK_PLACEHOLDER = "(each person's own private link)"
 
 
@@ -225,7 +255,8 @@ def preview(
     """
     event = session.get(Event, registration.event_id)
     assert event is not None
-    context = _context(session, event, registration, payload, PRIVATE_LINK_PLACEHOLDER)
+    context = _context(session, event, registration, payload, PRIVATE_LINK_PLACEHOLDER,
+                       datetime.now(UTC))
     draft = OutboxMessage(kind=kind, payload=payload)  # transient, never added to the session
     return (text.one_line(subject(draft, registration, event)),
             render_template(f"email/{kind}.txt", **context))

@@ -32,6 +32,14 @@ MESSAGE_KINDS = {
     "already_registered": "Already registered",
     "manage_link": "Private link sent again",
     "organizer_message": "Message from the organizers",
+    "reconfirm": "Still coming?",
+    "reminder": "Reminder a day before",
+    "reminder_hour": "Join link an hour before",
+    "offered": "Seat offered (last minute)",
+    "offer_lapsed": "Seat offer lapsed",
+    "seat_released": "Seat released (no answer)",
+    "thank_you": "Thank you for coming",
+    "missed_you": "Sorry we missed you",
 }
 # What the calendar part of a message does, by its iCalendar method.
 CALENDAR_WORDS = {"REQUEST": "calendar invitation", "CANCEL": "calendar cancellation"}
@@ -51,6 +59,26 @@ def event_when(event: Event) -> str:
     else:
         times = f"{start:%H:%M} – {end:%A} {end.day} {end:%B} {end:%H:%M}"
     return f"{day}, {times} {start.tzname()} ({event.timezone})"
+
+
+def moment(event: Event, instant: datetime | None) -> str:
+    """Return an instant as the event's zone writes it, e.g. 'Friday 4 December, 18:00 CET'."""
+    if instant is None:
+        return ""
+    when = local(event, instant)
+    return f"{when:%A} {when.day} {when:%B}, {when:%H:%M} {when.tzname()}"
+
+
+def starts_in(event: Event, now: datetime) -> str:
+    """Return when the event starts as seen from ``now``: 'today at 18:00', 'tomorrow at ...'."""
+    start, today = local(event, event.starts_at), local(event, now)
+    days = (start.date() - today.date()).days
+    zone = f"{start:%H:%M} {start.tzname()}"
+    if days == 0:
+        return f"today at {zone}"
+    if days == 1:
+        return f"tomorrow at {zone}"
+    return f"on {start:%A} {start.day} {start:%B} at {zone}"
 
 
 def offset_label(instant: datetime) -> str:
@@ -122,6 +150,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(event_when, "event_when")
     app.add_template_filter(utc_offset, "utc_offset")
     app.add_template_filter(zoned_iso, "zoned_iso")
+    app.add_template_filter(moment, "moment")
     app.add_template_filter(duration_minutes, "duration_minutes")
     app.add_template_filter(paragraphs, "paragraphs")
     app.add_template_filter(sentence, "sentence")

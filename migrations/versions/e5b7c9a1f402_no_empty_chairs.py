@@ -21,9 +21,9 @@ def upgrade():
     # two days held for six hours, no-show history informing only.
     with op.batch_alter_table('event', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reminder_hours', sa.Integer(), server_default='24',
-                                      nullable=True))
+                                      nullable=False))
         batch_op.add_column(sa.Column('reconfirm_hours', sa.Integer(), server_default='72',
-                                      nullable=True))
+                                      nullable=False))
         batch_op.add_column(sa.Column('reconfirm_deadline_hours', sa.Integer(),
                                       server_default='24', nullable=False))
         batch_op.add_column(sa.Column('release_unanswered', sa.Boolean(),

@@ -18,6 +18,8 @@ ACTIONS = {
     "event.unpublished": "Unpublished the roundtable",
     "event.cancelled": "Cancelled the roundtable",
     "event.messaged": "Wrote to the attendees",
+    "event.closed": "Closed the roundtable and recorded attendance",
+    "attendance.imported": "Imported an attendance list",
     "registration.approved": "Approved",
     "registration.declined": "Declined",
     "registration.reinstated": "Reinstated for review",

@@ -158,9 +158,9 @@ class Event(Base):
     # Double opt-in: a public signup holds nothing until its address answers the mail.
     confirm_email: Mapped[bool] = mapped_column(default=True, server_default=true())
     sequence: Mapped[int] = mapped_column(Integer, default=0)
-    # No empty chairs (hours before the start; None turns a step off).
-    reminder_hours: Mapped[int | None] = mapped_column(Integer, default=24, server_default="24")
-    reconfirm_hours: Mapped[int | None] = mapped_column(Integer, default=72, server_default="72")
+    # No empty chairs (hours before the start; 0 turns a step off).
+    reminder_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
+    reconfirm_hours: Mapped[int] = mapped_column(Integer, default=72, server_default="72")
     reconfirm_deadline_hours: Mapped[int] = mapped_column(
         Integer, default=24, server_default="24"
     )

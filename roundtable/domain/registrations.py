@@ -663,6 +663,22 @@ def accept_offer(session: Session, *, now: datetime, registration_id: int) -> bo
     return True
 
 
+def decline_offer(session: Session, *, now: datetime, registration_id: int) -> bool:
+    """Turn down a seat offered: the registration is cancelled and the seat passes on at once.
+
+    Returns False when there was no offer to turn down.
+    """
+    registration, event = _locked(session, registration_id)
+    if not lifecycle.is_offered(registration):
+        if lifecycle.holds_seat(registration):
+            raise InvalidTransition(
+                "You accepted this seat already. If you cannot come after all, please cancel "
+                "your registration below."
+            )
+        return False
+    return cancel(session, actor=None, now=now, registration_id=registration_id)
+
+
 @dataclass(frozen=True)
 class DetailChanges:
     """What a registrant may change from their private link."""

@@ -2,11 +2,11 @@
 
 Timeline of one event (hours before the start, each an event setting):
 
-    -72 h  "Still coming?" to seat holders (``reconfirm_hours``; None: off)
+    -72 h  "Still coming?" to seat holders (``reconfirm_hours``; 0: off)
     -48 h  the offer window opens: a freed seat is offered, not given (``offer_window_hours``)
     -24 h  the answer deadline (``reconfirm_deadline_hours``): unanswered seats are kept, or
            released at an event that says so (``release_unanswered``)
-    -24 h  the reminder (``reminder_hours``; None: off)
+    -24 h  the reminder (``reminder_hours``; 0: off)
      -1 h  the join-link reminder (online events, when reminders are on)
       0    the start: nothing is sent or moved any more
 
@@ -68,14 +68,14 @@ class Round:
 
 def reconfirm_asks_at(event: Event) -> datetime | None:
     """Return when seat holders are asked "Still coming?", or None when the event does not ask."""
-    if event.reconfirm_hours is None:
+    if not event.reconfirm_hours:
         return None
     return event.starts_at - timedelta(hours=event.reconfirm_hours)
 
 
 def reconfirm_deadline(event: Event) -> datetime | None:
     """Return the last instant to answer "Still coming?", or None when the event does not ask."""
-    if event.reconfirm_hours is None:
+    if not event.reconfirm_hours:
         return None
     return event.starts_at - timedelta(hours=event.reconfirm_deadline_hours)
 
@@ -87,9 +87,17 @@ def answer_open(event: Event, now: datetime) -> bool:
             and now < deadline)
 
 
+def asking(event: Event, registration: Registration, now: datetime) -> bool:
+    """Return True when the private page should ask this seat holder "Still coming?"."""
+    asks_at = reconfirm_asks_at(event)
+    return (lifecycle.holds_seat(registration) and registration.reconfirmation is None
+            and asks_at is not None and (registration.reconfirm_asked_at is not None
+                                         or asks_at <= now) and answer_open(event, now))
+
+
 def reminder_at(event: Event) -> datetime | None:
     """Return when the day-before reminder falls due, or None when reminders are off."""
-    if event.reminder_hours is None:
+    if not event.reminder_hours:
         return None
     return event.starts_at - timedelta(hours=event.reminder_hours)
 
@@ -217,7 +225,7 @@ def _remind(session: Session, event: Event, now: datetime) -> int:
     at = reminder_at(event)
     if at is not None and at <= now < _reminder_ends(event):
         kinds.append("reminder")
-    if (event.reminder_hours is not None and event.format == EventFormat.ONLINE
+    if (event.reminder_hours and event.format == EventFormat.ONLINE
             and event.starts_at - HOUR <= now < event.starts_at):
         kinds.append("reminder_hour")
     if not kinds:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from roundtable.domain import lifecycle, registrations, seating
+from roundtable.domain import lifecycle, registrations, schedule, seating
+from roundtable.domain.errors import DomainError
 from roundtable.domain.models import Event, Registration, utcnow
 from roundtable.extensions import db, limiter
 from roundtable.notify import compose, transports
@@ -29,9 +32,13 @@ def _registration(token: str) -> tuple[Registration, Event]:
 def _page(template: str, token: str, registration: Registration, event: Event,
           **extra: object) -> str:
     now = utcnow()
+    extra.setdefault("answer_form", ConfirmForm())
     return render_template(
         template,
         token=token,
+        now=now,
+        asking=schedule.asking(event, registration, now),
+        deadline=schedule.reconfirm_deadline(event),
         registration=registration,
         event=event,
         position=seating.waitlist_position(db.session(), registration),
@@ -48,6 +55,60 @@ def show_registration(token: str) -> str:
     """Show the registration's status in plain words and what can be done."""
     registration, event = _registration(token)
     return _page("attendee/manage.html", token, registration, event)
+
+
+def _answer(token: str, operation: Callable[..., bool], done: str, again: str,
+            ) -> Response | tuple[str, int]:
+    """Run a one-click answer from the private page; a refusal is shown there, with a 409."""
+    registration, event = _registration(token)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        problem = ("This page had been open too long. Please answer again."
+                   if g.get("form_expired") else "The answer could not be read. Please try again.")
+        return _page("attendee/manage.html", token, registration, event, problem=problem), 400
+    try:
+        with writing():
+            changed = operation(db.session(), now=utcnow(), registration_id=registration.id)
+    except DomainError as exc:
+        registration, event = _registration(token)
+        return _page("attendee/manage.html", token, registration, event,
+                     problem=exc.message), exc.status_code
+    flash(done if changed else again, "success")
+    return redirect(url_for("attendee.show_registration", token=token), code=303)
+
+
+@bp.post("/<token>/still-coming")
+def keep_seat(token: str) -> Response | tuple[str, int]:
+    """Answer "Still coming?" with yes (one click; a link in a mail only opens the page)."""
+    return _answer(token, registrations.reconfirm,
+                   "Thank you: your seat is kept. See you there.",
+                   "You had already said you are coming: your seat is kept.")
+
+
+@bp.post("/<token>/release")
+def release_seat(token: str) -> Response | tuple[str, int]:
+    """Answer "Still coming?" with no: the seat goes to the next person waiting."""
+    return _answer(token, registrations.release_seat,
+                   "Your seat is released and goes to the next person waiting. Thank you for "
+                   "telling us in time.",
+                   "Your seat had already been released; nothing changed.")
+
+
+@bp.post("/<token>/accept")
+def accept_offer(token: str) -> Response | tuple[str, int]:
+    """Take the seat offered at the last minute (one click)."""
+    return _answer(token, registrations.accept_offer,
+                   "The seat is yours. Your invitation is on its way by email.",
+                   "You had already accepted: the seat is yours.")
+
+
+@bp.post("/<token>/decline")
+def decline_offer(token: str) -> Response | tuple[str, int]:
+    """Turn down the seat offered: it passes to the next person at once."""
+    return _answer(token, registrations.decline_offer,
+                   "Thank you for telling us: the seat goes to the next person waiting, and "
+                   "your registration is cancelled.",
+                   "This offer had already been answered; nothing changed.")
 
 
 @bp.get("/<token>/invite.ics")

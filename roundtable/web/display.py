@@ -150,7 +150,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(event_when, "event_when")
     app.add_template_filter(utc_offset, "utc_offset")
     app.add_template_filter(zoned_iso, "zoned_iso")
-    app.add_template_filter(moment, "moment")
+    app.add_template_filter(moment, "moment_of")
     app.add_template_filter(duration_minutes, "duration_minutes")
     app.add_template_filter(paragraphs, "paragraphs")
     app.add_template_filter(sentence, "sentence")

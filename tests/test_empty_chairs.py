@@ -313,6 +313,25 @@ def test_an_offer_never_runs_past_the_start(event) -> None:
         registrations.accept_offer(db.session, now=START, registration_id=cy)
 
 
+def test_an_offer_open_at_the_start_lapses_then_and_nobody_is_moved_up(event) -> None:
+    ada, _bob, cy, dee = (admit(event, n) for n in ("ada", "bob", "cy", "dee"))
+    cancel(ada, START - 2 * H)
+    assert event.id in schedule.due_events(db.session, START + 10 * 60 * timedelta(seconds=1))
+    assert tick(event, START + 10 * 60 * timedelta(seconds=1)).lapsed == 1
+    assert status(cy) == S.WAITLISTED and status(dee) == S.WAITLISTED
+
+
+def test_signing_up_again_starts_afresh(event) -> None:
+    ada = admit(event, "ada")
+    tick(event, START - 72 * H)
+    registrations.release_seat(db.session, now=START - 60 * H, registration_id=ada)
+    db.session.commit()
+    assert admit(event, "ada", at=START - 59 * H) == ada
+    again = row(ada)
+    assert again.status == S.CONFIRMED
+    assert (again.reconfirmation, again.reconfirm_asked_at) == (None, None)
+
+
 def test_declining_an_offer_passes_it_on_at_once(event) -> None:
     ada, _bob, cy, dee = (admit(event, n) for n in ("ada", "bob", "cy", "dee"))
     cancel(ada, START - 40 * H)

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
+import hypothesis
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from roundtable.domain import registrations, seating
-from roundtable.domain.errors import CapacityBelowConfirmed, InvalidTransition
-from roundtable.domain.models import Organizer, OutboxMessage, Registration, RegistrationStatus
+from roundtable.domain import registrations, schedule, seating
+from roundtable.domain.errors import CapacityBelowConfirmed, DomainError, InvalidTransition
+from roundtable.domain.models import (
+    Organizer,
+    OutboxMessage,
+    Reconfirmation,
+    Registration,
+    RegistrationStatus,
+)
 from roundtable.domain.seniority import Seniority
 from roundtable.extensions import db
 
@@ -329,3 +337,88 @@ def test_nobody_is_promoted_into_a_cancelled_event(make_event, now) -> None:
     assert cancel(event_id, first, now) == []
     assert statuses(event_id) == [S.CANCELLED, S.WAITLISTED]
     assert second
+
+
+# The last days, on a moving clock: reconfirmation, releases, offers, accepts and lapses.
+LAST_DAYS = st.lists(
+    st.one_of(
+        st.tuples(st.just("join"), st.sampled_from(["acme", "beta", "gamma", "delta"])),
+        st.tuples(st.just("join"), st.sampled_from(["acme", "beta", "gamma", "delta"])),
+        st.tuples(st.just("tick"), st.integers(0, 8)),  # hours pass; the worker runs
+        st.tuples(st.sampled_from(["cancel", "reconfirm", "release", "accept", "decline"]),
+                  st.integers(0, 30)),
+        st.tuples(st.just("capacity"), st.integers(1, 5)),
+    ),
+    min_size=5,
+    max_size=30,
+)
+
+
+def check_last_days(event_id: int, now) -> None:
+    event = seating.lock_event(db.session, event_id=event_id)
+    rows = db.session.scalars(select(Registration).where(Registration.event_id == event_id)).all()
+    taken = [r for r in rows if r.status in (S.CONFIRMED, S.OFFERED)]
+    waiting = [r for r in rows if r.status == S.WAITLISTED]
+    by_company = Counter(r.company_key for r in taken)
+    assert len(taken) <= event.capacity + sum(r.over_capacity for r in taken)
+    assert all(n <= event.company_cap for n in by_company.values())
+    for r in rows:
+        if r.status == S.OFFERED:  # an offer holds a seat until a time, never past the start
+            assert r.offer_expires_at is not None and r.offer_expires_at <= event.starts_at
+            assert r.queue_position is None
+        if r.status == S.CONFIRMED:
+            assert r.reconfirmation in (None, Reconfirmation.YES)
+        if r.reconfirmation in (Reconfirmation.RELEASED, Reconfirmation.LAPSED):
+            assert r.status == S.CANCELLED
+    if len(taken) < event.capacity and now < event.starts_at:
+        # A free seat: everyone waiting is over the company cap, or let an offer lapse.
+        for r in waiting:
+            assert (by_company[r.company_key] >= event.company_cap
+                    or (seating.in_offer_window(event, now) and r.offer_expires_at is not None)
+                    ), (r.id, r.offer_expires_at)
+    positions = [r.queue_position for r in waiting]
+    assert len(set(positions)) == len(positions) and None not in positions
+    db.session.rollback()
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(operations=LAST_DAYS, release=st.booleans(), lead=st.sampled_from([26, 47, 74]))
+def test_the_last_days_keep_the_invariants(make_event, now, operations, release, lead) -> None:
+    start = now + timedelta(hours=lead)  # the clock starts in each phase of the last days
+    event_id = make_event(starts_at=start, capacity=3, company_cap=2,
+                          release_unanswered=release).id
+    clock = now
+    ids: list[int] = []
+    for n, (op, arg) in enumerate([("join", c) for c in ("acme", "beta", "gamma", "acme",
+                                                          "delta")] + operations):
+        try:
+            if op == "join":
+                ids.append(registrations.admit(
+                    db.session, actor=None, now=clock, event_id=event_id, secret_key="s",
+                    applicant=registrations.Applicant(
+                        name="n", email=f"p{n}@{arg}.example", company=arg,
+                        job_title="CTO", seniority=Seniority.C_LEVEL),
+                ).registration.id)
+            elif op == "tick":
+                clock += timedelta(hours=arg)
+                schedule.run_event(db.session, event_id, clock)
+            elif op == "capacity":
+                seating.set_capacity(db.session, seating.lock_event(db.session, event_id=event_id),
+                                     arg, clock)
+            elif ids:
+                operation = {
+                    "cancel": lambda **kw: registrations.cancel(db.session, actor=None, **kw),
+                    "reconfirm": lambda **kw: registrations.reconfirm(db.session, **kw),
+                    "release": lambda **kw: registrations.release_seat(db.session, **kw),
+                    "accept": lambda **kw: registrations.accept_offer(db.session, **kw),
+                    "decline": lambda **kw: registrations.decline_offer(db.session, **kw),
+                }[op]
+                operation(now=clock, registration_id=ids[arg % len(ids)])
+            db.session.commit()
+            hypothesis.event(f"ok {op}")  # pytest --hypothesis-show-statistics shows the mix
+        except DomainError as exc:
+            hypothesis.event(f"refused {op} {type(exc).__name__}")
+            db.session.rollback()
+        check_last_days(event_id, clock)

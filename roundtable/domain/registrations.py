@@ -191,6 +191,10 @@ def admit(
     if existing is not None:
         registration = existing
         fill_details(registration, applicant, email)
+        # A new start: the old answer to "Still coming?" and any old offer are not this one's.
+        registration.reconfirm_asked_at = registration.reconfirmed_at = None
+        registration.reconfirmation = None
+        registration.offer_expires_at = None
         record_verdict(registration, verdict)  # by hand: an organizer's choice, not the engine's
         if by_hand:
             registration.added_by_organizer = True

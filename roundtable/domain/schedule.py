@@ -141,7 +141,7 @@ def due_events(session: Session, now: datetime) -> list[int]:
         .where(
             Event.status == EventStatus.PUBLISHED,
             Event.closed_at.is_(None),
-            Event.starts_at > now,
+            Event.ends_at > now,  # offers still open at the start lapse then
             Event.starts_at <= now + LONGEST,
         )
         .order_by(Event.starts_at, Event.id)
@@ -155,10 +155,11 @@ def run_event(session: Session, event_id: int, now: datetime) -> Round:
     """
     event = seating.lock_event(session, event_id=event_id)
     done = Round()
-    if event.status != EventStatus.PUBLISHED or event.closed_at is not None \
-            or now >= event.starts_at:
+    if event.status != EventStatus.PUBLISHED or event.closed_at is not None:
         return done
     done.lapsed = len(seating.lapse_offers(session, event, now))
+    if now >= event.starts_at:
+        return done
     done.released = _apply_deadline(session, event, now)
     done.asked = _ask(session, event, now)
     done.reminded = _remind(session, event, now)

@@ -214,3 +214,50 @@ def test_parallel_confirmations_fill_exactly_the_seats_in_confirmation_order(
                      key=lambda r: r.queue_position)
     assert seated < waiting[0].id
     assert [r.id for r in waiting] == sorted(r.id for r in waiting)
+
+
+def test_last_minute_offers_under_parallel_cancels_accepts_and_signups(
+    database_url, make_event, sign_up
+) -> None:
+    """In the final window freed seats are offered, never given twice: ten cancel at once while
+    forty sign up, then the offered accept while some of them also cancel (accept racing a
+    cancellation) - every seat is held by exactly one person, confirmed or offered."""
+    from datetime import UTC, datetime, timedelta
+
+    from roundtable.domain import registrations
+
+    event = make_event(capacity=10, starts_at=datetime.now(UTC) + timedelta(hours=30))
+    event_id, slug = event.id, event.slug
+    seated = [sign_up(event, email=f"seated{n}@firm{n}.example") for n in range(10)]
+    queued = [sign_up(event, email=f"queued{n}@other{n}.example") for n in range(12)]
+    db.session.commit()
+
+    def post(path: str) -> int:
+        return requests.post(base + path, allow_redirects=False, timeout=120).status_code
+
+    def link(registration) -> str:
+        return f"/r/{registrations.manage_token(SECRET, registration)}"
+
+    with _server(database_url, locks=True, delay_ms=2) as base:
+        with ThreadPoolExecutor(max_workers=30) as pool:
+            cancels = [pool.submit(post, f"{link(r)}/cancel") for r in seated]
+            signups = [pool.submit(_post_signup, base, slug, 2000 + n) for n in range(40)]
+            assert Counter(f.result() for f in cancels + signups) == Counter({303: 50})
+        rows = {r.id: r for r in _rows(event_id)}
+        offered = queued[:10]
+        assert all(rows[r.id].status == RegistrationStatus.OFFERED for r in offered)
+        assert all(rows[r.id].status == RegistrationStatus.WAITLISTED for r in queued[10:])
+        with ThreadPoolExecutor(max_workers=30) as pool:
+            accepts = [pool.submit(post, f"{link(r)}/accept") for r in offered]
+            racing = [pool.submit(post, f"{link(r)}/cancel") for r in offered[:5]]
+            codes = Counter(f.result() for f in accepts + racing)
+    # An accept that lost the race to its own cancellation is refused with a clear page.
+    assert codes[303] >= 10 and codes[303] + codes[409] == 15, codes
+    rows = {r.id: r for r in _rows(event_id)}
+    statuses = Counter(r.status for r in rows.values())
+    assert statuses[RegistrationStatus.CONFIRMED] + statuses[RegistrationStatus.OFFERED] == 10
+    assert all(rows[r.id].status == RegistrationStatus.CANCELLED for r in offered[:5])
+    assert all(rows[r.id].status == RegistrationStatus.CONFIRMED for r in offered[5:])
+    # The five seats given back went on as offers to the next two waiting, then the signups.
+    assert statuses[RegistrationStatus.OFFERED] == 5
+    assert all(rows[r.id].status == RegistrationStatus.OFFERED for r in queued[10:])

@@ -486,3 +486,22 @@ def test_several_workers_write_each_scheduled_message_once(event) -> None:
     keys = db.session.scalars(select(OutboxMessage.dedup_key)).all()
     assert len(keys) == len(set(keys))
     assert db.session.scalar(select(OutboxMessage.status)) == OutboxStatus.PENDING
+
+
+def test_the_follow_up_mails_read_right(app, event, make_event, organizer_id) -> None:
+    following = make_event(starts_at=START + timedelta(days=30), title="The next one")
+    ada, bob = admit(event, "ada"), admit(event, "bob")
+    registrations.check_in(db.session, actor=organizer_id, now=START, registration_id=ada)
+    attendance.close_event(db.session, actor=organizer_id, now=START + 2 * H,
+                           event_id=event.id, note="The slides are at https://example.org/s")
+    db.session.commit()
+    mails = {m.registration_id: m for m in db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.kind.in_(["thank_you", "missed_you"])))}
+    with app.test_request_context():
+        thanks = compose.compose(db.session, mails[ada], START + 3 * H)
+        missed = compose.compose(db.session, mails[bob], START + 3 * H)
+    assert thanks["Subject"].startswith("Thank you for coming")
+    assert "https://example.org/s" in thanks.get_body(("plain",)).get_content()
+    text = missed.get_body(("plain",)).get_content()
+    assert missed["Subject"].startswith("Sorry we missed you")
+    assert "The next one" in text and f"/events/{following.slug}" in text

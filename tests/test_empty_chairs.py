@@ -505,3 +505,33 @@ def test_the_follow_up_mails_read_right(app, event, make_event, organizer_id) ->
     text = missed.get_body(("plain",)).get_content()
     assert missed["Subject"].startswith("Sorry we missed you")
     assert "The next one" in text and f"/events/{following.slug}" in text
+
+
+def test_an_edit_that_costs_an_offer_passes_the_seat_on(event) -> None:
+    ada, _bob, cy, dee = (admit(event, n) for n in ("ada", "bob", "cy", "dee"))
+    cancel(ada, START - 40 * H)
+    assert status(cy) == S.OFFERED
+    registrations.update_details(
+        db.session, actor=None, now=START - 39 * H, registration_id=cy,
+        changes=registrations.DetailChanges(name="Cy", company="cy", job_title="Engineer",
+                                            seniority=Seniority.INDIVIDUAL_CONTRIBUTOR))
+    db.session.commit()
+    assert status(cy) == S.DECLINED and status(dee) == S.OFFERED
+    assert row(cy).offer_expires_at is None
+
+
+def test_purge_removes_the_history_too(make_event, organizer_id) -> None:
+    past = make_event(starts_at=NOW - timedelta(days=200))
+    admit_at = NOW - timedelta(days=210)
+    registrations.admit(db.session, actor=organizer_id, now=admit_at, event_id=past.id,
+                        secret_key=SECRET, applicant=registrations.Applicant(
+                            name="Ada", email="ada@ada.example", company="ada",
+                            job_title="CTO", seniority=Seniority.C_LEVEL))
+    db.session.commit()
+    attendance.close_event(db.session, actor=organizer_id, now=NOW - timedelta(days=199),
+                           event_id=past.id)
+    db.session.commit()
+    assert attendance.history_of(db.session, "ada@ada.example", NOW).no_shows == 1
+    registrations.purge(db.session, now=NOW, ended_before=NOW - timedelta(days=90))
+    db.session.commit()
+    assert not attendance.history_of(db.session, "ada@ada.example", NOW)

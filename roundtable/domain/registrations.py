@@ -740,7 +740,7 @@ def update_details(
     record_verdict(registration, verdict)
     before = registration.status
     after = _status_after_edit(before, verdict)
-    if after != before and lifecycle.holds_seat(registration) or (
+    if after != before and registration.status in lifecycle.TAKES_SEAT or (
         after == S.DECLINED and before != S.DECLINED
     ):
         seating.release(session, event, registration, now, after)

@@ -6,14 +6,14 @@ Every page a test visits with scripts on is checked with axe-core (see conftest.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from roundtable.domain import registrations
+from roundtable.domain import registrations, schedule
 from roundtable.domain.models import Registration, RegistrationStatus
 from roundtable.extensions import db
 
@@ -143,3 +143,30 @@ def test_organizer_signs_in_and_approves_a_borderline_signup(server, page, make_
     accessible(page)
     db.session.rollback()
     assert db.session.get(Registration, pending.id).status == RegistrationStatus.CONFIRMED
+
+
+def test_on_a_phone_a_leader_keeps_the_seat_and_another_takes_an_offer(
+    server, open_page, make_event, make_registration, accessible
+) -> None:
+    # 30 hours before the start: the question was asked, and offers are made, not seats given.
+    event = make_event(title="Last Days Roundtable", capacity=1,
+                       starts_at=datetime.now(UTC) + timedelta(hours=30),
+                       reconfirm_deadline_hours=12)
+    holder = make_registration(event, confirmed_at=datetime.now(UTC) - timedelta(days=9))
+    waiting = make_registration(event, status=RegistrationStatus.WAITLISTED, queue_position=1)
+    schedule.run_event(db.session, event.id, datetime.now(UTC) - timedelta(hours=40))
+    db.session.commit()
+    page = open_page(390)
+    page.goto(f"{server}/r/{registrations.manage_token(SECRET, holder)}#still-coming")
+    expect(page.get_by_role("heading", name="Still coming?")).to_be_visible()
+    accessible(page)
+    page.get_by_role("button", name="Release my seat").click()
+    expect(page.get_by_text("Your seat is released")).to_be_visible()
+    db.session.rollback()
+    assert db.session.get(Registration, waiting.id).status == RegistrationStatus.OFFERED
+    page.goto(f"{server}/r/{registrations.manage_token(SECRET, waiting)}#offer")
+    expect(page.get_by_role("heading", name="Do you want the seat?")).to_be_visible()
+    accessible(page)
+    page.get_by_role("button", name="Yes, I take the seat").click()
+    expect(page.get_by_text("The seat is yours.")).to_be_visible()
+    expect(page.get_by_text("You have a seat.")).to_be_visible()

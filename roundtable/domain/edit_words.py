@@ -30,7 +30,17 @@ NAMES = {
     "approval_mode": "approval",
     "confirm_email": "address confirmation by email",
     "contact_email": "contact email",
+    "reminder_hours": "reminder",
+    "reconfirm_hours": "“Still coming?” question",
+    "reconfirm_deadline_hours": "answer deadline",
+    "release_unanswered": "unanswered seats",
+    "offer_window_hours": "last-minute offers",
+    "offer_hours": "time to accept an offer",
+    "review_no_shows": "review after two no-shows",
 }
+# Settings in hours before the start; None (or 0 for the offer window) turns the step off.
+HOURS_BEFORE = {"reminder_hours", "reconfirm_hours", "reconfirm_deadline_hours",
+                "offer_window_hours"}
 TIMES = {"starts_at": "the start", "ends_at": "the end",
          "registration_deadline": "the registration deadline"}
 TEXTS = {"summary": "the summary", "description": "the description"}
@@ -57,6 +67,12 @@ def zone_time(zone: str) -> str:
 
 
 def _value(name: str, value: object) -> str:
+    if name in HOURS_BEFORE:
+        return "off" if value is None or value == 0 else f"{value} hours before the start"
+    if name == "offer_hours":
+        return f"{value} hours"
+    if name == "release_unanswered":
+        return "released to the waiting list" if value else "kept"
     if value is None or value == "":
         return "none" if name != "company_cap" else "no limit"
     if isinstance(value, bool):

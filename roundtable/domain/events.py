@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import func, null, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -218,6 +218,14 @@ class EventDetails:
     approval_mode: ApprovalMode = ApprovalMode.AUTO
     confirm_email: bool = True
     contact_email: str = ""
+    # No empty chairs, in hours before the start (None: that step is off); the model's defaults.
+    reminder_hours: int | None = 24
+    reconfirm_hours: int | None = 72
+    reconfirm_deadline_hours: int = 24
+    release_unanswered: bool = False
+    offer_window_hours: int = 48
+    offer_hours: int = 6
+    review_no_shows: bool = False
 
 
 @dataclass(frozen=True)
@@ -297,6 +305,13 @@ def details_of(event: Event) -> EventDetails:
         approval_mode=event.approval_mode,
         confirm_email=event.confirm_email,
         contact_email=event.contact_email or "",
+        reminder_hours=event.reminder_hours,
+        reconfirm_hours=event.reconfirm_hours,
+        reconfirm_deadline_hours=event.reconfirm_deadline_hours,
+        release_unanswered=event.release_unanswered,
+        offer_window_hours=event.offer_window_hours,
+        offer_hours=event.offer_hours,
+        review_no_shows=event.review_no_shows,
     )
 
 
@@ -397,7 +412,53 @@ def _checked(details: EventDetails, problems: _Problems) -> dict[str, Any]:
         "confirm_email": details.confirm_email,
     })
     values["contact_email"] = contact
+    _checked_chairs(details, problems, values)
     return values
+
+
+# The no-empty-chairs settings: hours before the start, at most two weeks (what the mail worker
+# looks ahead); an offer is held for at most three days.
+MOST_HOURS = 336
+MOST_OFFER_HOURS = 72
+# The settings whose None turns a step off (their columns have a default for older rows).
+SWITCHED_OFF_BY_NONE = ("reminder_hours", "reconfirm_hours")
+# The question goes at least this long before its deadline (the worker asks no later).
+ASK_MARGIN_HOURS = 6
+
+
+def _checked_chairs(details: EventDetails, problems: _Problems, values: dict[str, Any]) -> None:
+    """Check the reminder, "Still coming?" and offer settings into ``values``."""
+    def in_range(name: str, value: int | None, low: int, high: int, message: str) -> bool:
+        if value is not None and not low <= value <= high:
+            problems.add(message, name)
+            return False
+        values[name] = value
+        return True
+
+    in_range("reminder_hours", details.reminder_hours, 1, MOST_HOURS,
+             f"The reminder goes between 1 and {MOST_HOURS} hours (two weeks) before the "
+             "start; or turn it off.")
+    asks = in_range("reconfirm_hours", details.reconfirm_hours, 1, MOST_HOURS,
+                    f"“Still coming?” is asked between 1 and {MOST_HOURS} hours (two weeks) "
+                    "before the start; or turn it off.")
+    deadline = in_range("reconfirm_deadline_hours", details.reconfirm_deadline_hours, 1,
+                        MOST_HOURS, f"The answer deadline is between 1 and {MOST_HOURS} hours "
+                        "before the start.")
+    if (asks and deadline and details.reconfirm_hours is not None
+            and details.reconfirm_hours < details.reconfirm_deadline_hours + ASK_MARGIN_HOURS):
+        problems.add(
+            "The answer deadline must come after the question, with time to answer: ask at "
+            f"least {ASK_MARGIN_HOURS} hours before the deadline (e.g. ask 72 hours before "
+            "the start, deadline 24 hours before).",
+            "reconfirm_deadline_hours",
+        )
+    in_range("offer_window_hours", details.offer_window_hours, 0, MOST_HOURS,
+             f"The last-minute window is between 0 (off: a freed seat is always given at "
+             f"once) and {MOST_HOURS} hours before the start.")
+    in_range("offer_hours", details.offer_hours, 1, MOST_OFFER_HOURS,
+             f"An offer is held between 1 and {MOST_OFFER_HOURS} hours.")
+    values["release_unanswered"] = details.release_unanswered
+    values["review_no_shows"] = details.review_no_shows
 
 
 def _checked_times(
@@ -485,8 +546,10 @@ def create_event(
         if taken:
             problems.add(taken, "slug")
     problems.raise_any()
+    # A step turned off is stored as NULL: a plain None would let the column's default in.
     event = Event(
-        **values,
+        **{name: null() if value is None and name in SWITCHED_OFF_BY_NONE else value
+           for name, value in values.items()},
         capacity=details.capacity,
         status=EventStatus.DRAFT,
         sequence=0,

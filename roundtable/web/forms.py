@@ -276,6 +276,35 @@ class LostLinkForm(Form):
 
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+ON, OFF = "on", "off"
+KEEP, RELEASE = "keep", "release"
+
+
+class Needed:
+    """Refuse a field sent empty (when its ``switch`` is on, if it has one).
+
+    A field left out of the post altogether keeps its default, as a form of an older page does.
+    """
+
+    def __init__(self, message: str, switch: str | None = None) -> None:
+        self.message = message
+        self.switch = switch
+
+    def __call__(self, form: BaseForm, field: Field) -> None:
+        if self.switch is not None and form[self.switch].data != ON:
+            return
+        if field.raw_data and not str(field.raw_data[0]).strip():
+            raise StopValidation(self.message)
+
+
+class HoursField(IntegerField):
+    """A whole number of hours, with a plain message for anything else."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Please enter a whole number of hours, like 24.") from None
 
 
 class LoginForm(Form):
@@ -407,6 +436,64 @@ class EventForm(Form):
         "off only for a roundtable you fill by hand)",
         default=True,
     )
+    # No empty chairs. A field missing from a post keeps its default (the model's): a step is
+    # turned off by its "off" choice, never by leaving a field out.
+    reminder = SelectField(
+        "Reminder",
+        choices=[SelectChoice(ON, "Send seat holders a reminder"),
+                 SelectChoice(OFF, "No reminder")],
+        default=ON, validate_choice=True,
+        description="With the time in their own calendar's terms, how to join, and their "
+        "private link. Online roundtables also get the join link an hour before.",
+    )
+    reminder_hours = HoursField(
+        "Reminder: hours before the start", default=24,
+        validators=[Needed("Please enter how many hours before the start the reminder goes, "
+                           "or choose “No reminder”.", switch="reminder"), Optional()],
+        description="24 is the day before.",
+    )
+    reconfirm = SelectField(
+        "“Still coming?”",
+        choices=[SelectChoice(ON, "Ask seat holders to confirm they are still coming"),
+                 SelectChoice(OFF, "Do not ask")],
+        default=ON, validate_choice=True,
+        description="They answer with one click: “Yes, keep my seat” or “Release my seat” "
+        "(a released seat goes to the waiting list).",
+    )
+    reconfirm_hours = HoursField(
+        "Ask: hours before the start", default=72,
+        validators=[Needed("Please enter how many hours before the start to ask, or choose "
+                           "“Do not ask”.", switch="reconfirm"), Optional()],
+    )
+    reconfirm_deadline_hours = HoursField(
+        "Answer deadline: hours before the start", default=24,
+        validators=[Needed("Please enter the answer deadline, in hours before the start.",
+                           switch="reconfirm"), Optional()],
+        description="Must come at least 6 hours after the question.",
+    )
+    unanswered = SelectField(
+        "Seats of people who have not answered by the deadline",
+        choices=[SelectChoice(KEEP, "Keep them (they stay seated)"),
+                 SelectChoice(RELEASE, "Release them to the waiting list")],
+        default=KEEP, validate_choice=True,
+    )
+    offer_window_hours = HoursField(
+        "Last-minute offers: hours before the start", default=48,
+        validators=[Needed("Please enter the hours before the start when offers begin (0 for "
+                           "none)."), Optional()],
+        description="A seat freed this close to the start is offered to the next person "
+        "waiting, who accepts with one click; one not taken passes to the next. Before that, "
+        "the next person gets the seat at once. 0 turns offers off.",
+    )
+    offer_hours = HoursField(
+        "Hours to accept an offer", default=6,
+        validators=[Needed("Please enter how many hours an offer is held."), Optional()],
+        description="Never past the start.",
+    )
+    review_no_shows = BooleanField(
+        "Send people with two or more no-shows in the last 12 months to review",
+        default=False,
+    )
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Check the shape, and when it fails, the event rules too: every mistake at once."""
@@ -444,7 +531,29 @@ class EventForm(Form):
             minimum_level=Seniority(self.minimum_level.data),
             approval_mode=ApprovalMode(self.approval_mode.data),
             confirm_email=bool(self.confirm_email.data),
+            reminder_hours=self.reminder_hours.data if self.reminder.data == ON else None,
+            reconfirm_hours=self.reconfirm_hours.data if self.reconfirm.data == ON else None,
+            # Off, the deadline is kept as entered (or the default), ready for turning it on.
+            reconfirm_deadline_hours=(24 if self.reconfirm_deadline_hours.data is None
+                                      else self.reconfirm_deadline_hours.data),
+            release_unanswered=self.unanswered.data == RELEASE,
+            offer_window_hours=self.offer_window_hours.data or 0,
+            offer_hours=self.offer_hours.data or 0,
+            review_no_shows=bool(self.review_no_shows.data),
         )
+
+    @staticmethod
+    def data_of(details: EventDetails) -> dict[str, Any]:
+        """Return an event's details as the form fills in (the on/off choices of its steps)."""
+        data = vars(details).copy()
+        data.update(
+            reminder=OFF if details.reminder_hours is None else ON,
+            reminder_hours=details.reminder_hours or 24,
+            reconfirm=OFF if details.reconfirm_hours is None else ON,
+            reconfirm_hours=details.reconfirm_hours or 72,
+            unanswered=RELEASE if details.release_unanswered else KEEP,
+        )
+        return data
 
 
 class AttendeeForm(Form):

@@ -62,7 +62,7 @@ def edit_event(event_id: int) -> Response | tuple[str, int]:
     """Edit a roundtable; moved times or places send updated invitations."""
     event = db.get_or_404(Event, event_id)
     form = EventForm(data=None if request.method == "POST" else
-                     vars(events.details_of(event)))
+                     EventForm.data_of(events.details_of(event)))
     if form.validate_on_submit():
         try:
             with writing():

@@ -12,7 +12,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from roundtable.domain.models import EventStatus, OutboxMessage, Registration, RegistrationStatus
+from roundtable.domain.models import (
+    EventFormat,
+    EventStatus,
+    OutboxMessage,
+    Registration,
+    RegistrationStatus,
+)
 from roundtable.domain.seniority import Seniority
 from roundtable.extensions import db
 
@@ -409,7 +415,7 @@ def test_only_waiting_people_move_up(console_client, make_event, make_registrati
 def test_check_in_page_lists_seated_people_with_big_buttons(
     console_client, make_event, make_registration
 ) -> None:
-    event = make_event()
+    event = make_event(format=EventFormat.IN_PERSON, location="Berlin")
     make_registration(event, name="Zed Seated", company="Zeta")
     make_registration(event, name="Amy Seated", company="Alpha")
     make_registration(event, name="Wes Waiting", status=S.WAITLISTED, queue_position=1)
@@ -424,7 +430,7 @@ def test_check_in_page_lists_seated_people_with_big_buttons(
 
 
 def test_check_in_and_undo(console_client, organizer, make_event, make_registration) -> None:
-    event = make_event()
+    event = make_event(format=EventFormat.IN_PERSON, location="Berlin")
     guest = make_registration(event, name="Guest One")
     back = f"/organizer/events/{event.id}/check-in?q=guest#r{guest.id}"
     response = console_client.post(f"/organizer/registrations/{guest.id}/check-in",

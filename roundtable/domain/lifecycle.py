@@ -24,7 +24,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from roundtable.domain.models import Event, EventStatus, Registration, RegistrationStatus
+from roundtable.domain.models import (
+    Attendance,
+    Event,
+    EventStatus,
+    Reconfirmation,
+    Registration,
+    RegistrationStatus,
+)
 
 S = RegistrationStatus
 
@@ -112,6 +119,33 @@ def is_waiting(registration: Registration) -> bool:
 def is_offered(registration: Registration) -> bool:
     """Return True when a seat is held for the person until they accept or the offer lapses."""
     return registration.status == S.OFFERED
+
+
+def still_coming(registration: Registration) -> str | None:
+    """Return the answer to "Still coming?" in words for the console, or None if never asked."""
+    if registration.reconfirmation is not None:
+        return RECONFIRMATION_WORDS[registration.reconfirmation]
+    if registration.reconfirm_asked_at is not None:
+        return "no answer yet"
+    return None
+
+
+def attendance_label(registration: Registration) -> str | None:
+    """Return whether the person came, in words, once the event is closed (None before)."""
+    return ATTENDANCE_WORDS[registration.attendance] if registration.attendance else None
+
+
+def attended(registration: Registration) -> bool:
+    """Return True when the person is recorded as having come."""
+    return registration.attendance == Attendance.ATTENDED
+
+
+RECONFIRMATION_WORDS = {
+    Reconfirmation.YES: "yes",
+    Reconfirmation.RELEASED: "released their seat",
+    Reconfirmation.LAPSED: "no answer by the deadline: seat released",
+}
+ATTENDANCE_WORDS = {Attendance.ATTENDED: "Attended", Attendance.NO_SHOW: "No-show"}
 
 
 def in_review(registration: Registration) -> bool:

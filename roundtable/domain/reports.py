@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, SQLColumnExpression, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from roundtable.domain import lifecycle, seating
+from roundtable.domain import attendance, lifecycle, seating
+from roundtable.domain.attendance import Figures, History
 from roundtable.domain.models import (
     AuditEntry,
     Event,
@@ -41,6 +42,8 @@ class ReviewItem:
     seats_left: int
     history: list[AuditEntry] = field(default_factory=list)
     elsewhere: list[tuple[Registration, Event]] = field(default_factory=list)
+    # Came, did not come, cancelled late: at other roundtables, by the person's address.
+    record: History = field(default_factory=History)
 
 
 # What a review card lists of the person's history: changes of title or level, and decisions.
@@ -100,12 +103,14 @@ def review_queue(
         .order_by(Event.starts_at.desc(), Registration.id)
     ):
         elsewhere[other.email_key or ""].append((other, other_event))
+    records = attendance.histories(session, keys, now)
     return [
         ReviewItem(
             registration, event, max(event.capacity - confirmed[event.id], 0),
             history[registration.id],
             [(o, e) for o, e in elsewhere.get(registration.email_key or "", [])
              if e.id != event.id],
+            records.get(registration.email_key or "", History()),
         )
         for registration, event in rows
     ]
@@ -264,6 +269,8 @@ class AttendeePage:
     pages: int
     positions: dict[int, int]
     query: AttendeeQuery = field(default_factory=AttendeeQuery)
+    # Each listed person's record at other roundtables, by normalised address.
+    histories: dict[str, History] = field(default_factory=dict)
 
 
 def _search(term: str) -> ColumnElement[bool]:
@@ -274,8 +281,12 @@ def _search(term: str) -> ColumnElement[bool]:
     )
 
 
-def attendee_page(session: Session, event_id: int, query: AttendeeQuery) -> AttendeePage:
-    """Return one page of the event's registrations, filtered, searched and sorted in SQL."""
+def attendee_page(session: Session, event_id: int, query: AttendeeQuery,
+                  now: datetime | None = None) -> AttendeePage:
+    """Return one page of the event's registrations, filtered, searched and sorted in SQL.
+
+    Given ``now``, each person's history at other roundtables comes along (one query more).
+    """
     where: list[ColumnElement[bool]] = [Registration.event_id == event_id]
     if query.search:
         where.append(_search(query.search))
@@ -303,7 +314,10 @@ def attendee_page(session: Session, event_id: int, query: AttendeeQuery) -> Atte
     positions = (
         seating.waitlist_positions(session, event_id) if counts[S.WAITLISTED.value] else {}
     )
-    return AttendeePage(list(registrations_), counts, total, page, pages, positions, query)
+    histories = {} if now is None else attendance.histories(
+        session, (r.email_key for r in registrations_), now, exclude_event=event_id)
+    return AttendeePage(list(registrations_), counts, total, page, pages, positions, query,
+                        histories)
 
 
 @dataclass(frozen=True)
@@ -313,10 +327,15 @@ class DoorList:
     rows: list[Registration]
     confirmed: int
     checked_in: int
+    histories: dict[str, History] = field(default_factory=dict)
 
 
-def door_list(session: Session, event_id: int, search: str = "") -> DoorList:
-    """Return the confirmed attendees (matching ``search``) by name, with the arrival count."""
+def door_list(session: Session, event_id: int, search: str = "",
+              now: datetime | None = None) -> DoorList:
+    """Return the confirmed attendees (matching ``search``) by name, with the arrival count.
+
+    Given ``now``, each person's history at other roundtables comes along (one query more).
+    """
     where: list[ColumnElement[bool]] = [
         Registration.event_id == event_id,
         Registration.status == S.CONFIRMED,
@@ -329,7 +348,9 @@ def door_list(session: Session, event_id: int, search: str = "") -> DoorList:
     rows = session.scalars(
         select(Registration).where(*where).order_by(func.lower(Registration.name), Registration.id)
     ).all()
-    return DoorList(list(rows), confirmed, checked_in)
+    histories = {} if now is None else attendance.histories(
+        session, (r.email_key for r in rows), now, exclude_event=event_id)
+    return DoorList(list(rows), confirmed, checked_in, histories)
 
 
 # --- Dashboard ------------------------------------------------------------------------------------
@@ -345,6 +366,8 @@ class Dashboard:
     levels: list[tuple[str, dict[str, int]]]
     companies: list[tuple[str, int]]
     company_total: int
+    # Reconfirmation, refilled seats and attendance (no empty chairs).
+    chairs: Figures | None = None
 
 
 def dashboard(session: Session, event: Event, now: datetime, top: int = 10) -> Dashboard:
@@ -364,6 +387,7 @@ def dashboard(session: Session, event: Event, now: datetime, top: int = 10) -> D
         levels=_levels(session, event.id),
         companies=companies[:top],
         company_total=len(companies),
+        chairs=attendance.figures(session, event),
     )
 
 

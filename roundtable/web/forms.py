@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -601,6 +602,32 @@ class AttendeeForm(Form):
     def applicant(self) -> Applicant:
         """Return the entered details as the domain's Applicant."""
         return applicant_of(self)
+
+
+class CloseForm(ActionForm):
+    """Close a roundtable that took place, with the organizer's note for the thank-you mail."""
+
+    note = TextAreaField(
+        "Note for the thank-you mail (optional)",
+        filters=[strip],
+        validators=[Optional(), Length(max=2000, message="Please keep the note under 2000 "
+                                                         "characters.")],
+        render_kw={"rows": 3},
+        description="Attendees get a thank-you with this note; those who did not come a "
+        "“sorry we missed you” naming the next published roundtable.",
+    )
+
+
+class AttendanceFileForm(ActionForm):
+    """An attendance list exported from the video tool (CSV with an email column)."""
+
+    attendance_file = FileField(
+        "Attendance file (CSV)",
+        validators=[FileRequired("Please choose the attendance file (CSV) to import.")],
+        render_kw={"accept": ".csv,text/csv"},
+        description="As Zoom, Teams or Meet export it: a header row with an email column. "
+        "Everyone with a seat whose address is in it is marked as attended.",
+    )
 
 
 class MessageForm(Form):

@@ -18,16 +18,31 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from roundtable.domain import audit, lifecycle, registrations, reports
+from roundtable.domain import attendance, audit, events, lifecycle, registrations, reports
 from roundtable.domain.errors import DomainError
 from roundtable.domain.models import (
     Event,
+    EventFormat,
     Registration,
     utcnow,
 )
 from roundtable.extensions import db
-from roundtable.web.forms import ActionForm, AttendeeForm, NoteForm
-from roundtable.web.organizer.base import act, bp, form_error, here, organizer_id, page, safe_next
+from roundtable.web.forms import (
+    ActionForm,
+    AttendanceFileForm,
+    AttendeeForm,
+    CloseForm,
+    NoteForm,
+)
+from roundtable.web.organizer.base import (
+    act,
+    bp,
+    form_error,
+    here,
+    organizer_id,
+    page,
+    safe_next,
+)
 from roundtable.web.transaction import writing
 
 
@@ -39,7 +54,7 @@ def list_attendees(event_id: int) -> str:
     return render_template(
         "organizer/attendees.html",
         event=event,
-        result=reports.attendee_page(db.session(), event.id, query),
+        result=reports.attendee_page(db.session(), event.id, query, utcnow()),
         action_form=ActionForm(return_to=here()),
         list_url=functools.partial(_attendee_url, event.id, query),
     )
@@ -159,41 +174,143 @@ def move_to_top_registration(registration_id: int) -> Response:
                                            status="waitlisted"))
 
 
+# The check-in page's words: a door for an in-person roundtable, attendance for an online one.
+DOOR_WORDS = {"title": "Check-in", "mark": "Check in", "undo": "Undo", "came": "arrived",
+              "marked": "is checked in", "unmarked": "is no longer checked in",
+              "already": "was already checked in", "not_yet": "was not checked in"}
+ONLINE_WORDS = {"title": "Attendance", "mark": "Mark attended", "undo": "Undo", "came": "attended",
+                "marked": "is marked as attended", "unmarked": "is no longer marked as attended",
+                "already": "was already marked as attended",
+                "not_yet": "was not marked as attended"}
+# Once the event is closed, the same buttons correct the record: attended or no-show.
+CLOSED_WORDS = {"mark": "Mark attended", "undo": "Mark no-show", "unmarked": "is a no-show"}
+
+
+def check_in_words(event: Event) -> dict[str, str]:
+    """Return the words of the check-in page and its messages for ``event``."""
+    words = dict(ONLINE_WORDS if event.format == EventFormat.ONLINE else DOOR_WORDS)
+    if event.closed_at is not None:
+        words.update(CLOSED_WORDS)
+    return words
+
+
 @bp.get("/events/<int:event_id>/check-in")
-def show_check_in(event_id: int) -> str:
-    """The door list: confirmed attendees, a search box and big check-in buttons."""
-    event = db.get_or_404(Event, event_id)
+def show_check_in(event_id: int) -> tuple[str, int]:
+    """The door list (attendance, online): seat holders, a search box, big buttons; closing the
+    roundtable and importing the video tool's attendance once it has started."""
+    return _check_in_page(db.get_or_404(Event, event_id))
+
+
+def _check_in_page(event: Event, close_form: CloseForm | None = None,
+                   file_form: AttendanceFileForm | None = None) -> tuple[str, int]:
+    """Render the check-in page; a refused close or import shows its message with a 400."""
     search = request.args.get("q", "")
-    return render_template(
+    now = utcnow()
+    failed = next((form for form in (close_form, file_form) if form and form.errors), None)
+    return page(
         "organizer/check_in.html",
+        failed,
         event=event,
-        door=reports.door_list(db.session(), event.id, search),
+        door=reports.door_list(db.session(), event.id, search, now),
         search=search,
         action_form=ActionForm(return_to=here()),
+        close_form=close_form or CloseForm(formdata=None),
+        file_form=file_form or AttendanceFileForm(formdata=None),
+        can_close=attendance.can_close(event, now),
+        started=events.is_published(event) and event.starts_at <= now,
+        words=check_in_words(event),
     )
+
+
+@bp.post("/events/<int:event_id>/close")
+def close_event(event_id: int) -> Response | tuple[str, int]:
+    """Close a roundtable that has started: those not marked become no-shows; follow-up mails."""
+    event = db.get_or_404(Event, event_id)
+    form = CloseForm()
+    if form.validate_on_submit():
+        try:
+            with writing():
+                closing = attendance.close_event(db.session(), actor=organizer_id(), now=utcnow(),
+                                                 event_id=event_id, note=form.note.data or "")
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            flash(f"The roundtable is closed: {_people(closing.attended)} attended, "
+                  f"{_people(closing.no_shows)} did not come. Attendees get a thank-you, "
+                  "the others a “sorry we missed you”.", "success")
+            return redirect(url_for("organizer.show_check_in", event_id=event_id), code=303)
+    return _check_in_page(event, close_form=form)
+
+
+@bp.post("/events/<int:event_id>/attendance")
+def import_attendance(event_id: int) -> Response | tuple[str, int]:
+    """Mark as attended the seat holders listed in the video tool's attendance export."""
+    event = db.get_or_404(Event, event_id)
+    form = AttendanceFileForm()
+    if form.validate_on_submit():
+        try:
+            with writing():
+                result = attendance.import_attendance(
+                    db.session(), actor=organizer_id(), now=utcnow(), event_id=event_id,
+                    data=form.attendance_file.data.read())
+        except DomainError as exc:
+            form_error(form, exc)
+            form.attendance_file.errors = [*form.attendance_file.errors, *form.form_errors]
+            form.form_errors.clear()
+        else:
+            flash(_import_message(result), "success")
+            return redirect(url_for("organizer.show_check_in", event_id=event_id), code=303)
+    return _check_in_page(event, file_form=form)
+
+
+SHOWN_ADDRESSES = 10  # a flashed message lives in the session cookie: a few addresses, a count
+
+
+def _import_message(result: attendance.ImportResult) -> str:
+    """Describe an import plainly: who was marked, who already was, what did not match."""
+    parts = [f"Attendance imported: {_people(result.marked)} marked as attended"
+             f"{f', {result.already} already marked' if result.already else ''}."]
+    missing = result.not_registered
+    if missing:
+        shown = ", ".join(missing[:SHOWN_ADDRESSES])
+        more = len(missing) - SHOWN_ADDRESSES
+        parts.append(
+            f"{len(missing)} {'address' if len(missing) == 1 else 'addresses'} in the file "
+            f"{'has' if len(missing) == 1 else 'have'} no seat here: {shown}"
+            + (f" and {more} more." if more > 0 else ".")
+        )
+    if result.without_address:
+        parts.append(f"{result.without_address} "
+                     f"{'row has' if result.without_address == 1 else 'rows have'} no address.")
+    return " ".join(parts)
+
+
+def _people(n: int) -> str:
+    return f"{n} {'person' if n == 1 else 'people'}"
 
 
 def _check_in(registration_id: int, undo: bool) -> Response:
     registration = db.get_or_404(Registration, registration_id)
     name, event_id = registration.name or "This person", registration.event_id
+    words = check_in_words(db.get_or_404(Event, event_id))
 
     def check() -> str:
         changed = registrations.check_in(db.session(), actor=organizer_id(), now=utcnow(),
                                          registration_id=registration_id, undo=undo)
         if undo:
-            return f"{name} is no longer checked in." if changed else f"{name} was not checked in."
-        return f"{name} is checked in." if changed else f"{name} was already checked in."
+            return f"{name} {words['unmarked'] if changed else words['not_yet']}."
+        return f"{name} {words['marked'] if changed else words['already']}."
 
     return act(check, ActionForm(), url_for("organizer.show_check_in", event_id=event_id))
 
 
 @bp.post("/registrations/<int:registration_id>/check-in")
 def check_in_registration(registration_id: int) -> Response:
-    """Mark someone as arrived."""
+    """Mark someone as arrived (attended, online)."""
     return _check_in(registration_id, undo=False)
 
 
 @bp.post("/registrations/<int:registration_id>/undo-check-in")
 def undo_check_in(registration_id: int) -> Response:
-    """Undo a check-in made by mistake."""
+    """Undo a check-in made by mistake (after closing: mark a no-show)."""
     return _check_in(registration_id, undo=True)

@@ -38,7 +38,7 @@ NAMES = {
     "offer_hours": "time to accept an offer",
     "review_no_shows": "review after two no-shows",
 }
-# Settings in hours before the start; None (or 0 for the offer window) turns the step off.
+# Settings in hours before the start; 0 turns the step off.
 HOURS_BEFORE = {"reminder_hours", "reconfirm_hours", "reconfirm_deadline_hours",
                 "offer_window_hours"}
 TIMES = {"starts_at": "the start", "ends_at": "the end",

@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, null, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -218,9 +218,9 @@ class EventDetails:
     approval_mode: ApprovalMode = ApprovalMode.AUTO
     confirm_email: bool = True
     contact_email: str = ""
-    # No empty chairs, in hours before the start (None: that step is off); the model's defaults.
-    reminder_hours: int | None = 24
-    reconfirm_hours: int | None = 72
+    # No empty chairs, in hours before the start (0: that step is off); the model's defaults.
+    reminder_hours: int = 24
+    reconfirm_hours: int = 72
     reconfirm_deadline_hours: int = 24
     release_unanswered: bool = False
     offer_window_hours: int = 48
@@ -420,16 +420,16 @@ def _checked(details: EventDetails, problems: _Problems) -> dict[str, Any]:
 # looks ahead); an offer is held for at most three days.
 MOST_HOURS = 336
 MOST_OFFER_HOURS = 72
-# The settings whose None turns a step off (their columns have a default for older rows).
-SWITCHED_OFF_BY_NONE = ("reminder_hours", "reconfirm_hours")
 # The question goes at least this long before its deadline (the worker asks no later).
 ASK_MARGIN_HOURS = 6
 
 
 def _checked_chairs(details: EventDetails, problems: _Problems, values: dict[str, Any]) -> None:
     """Check the reminder, "Still coming?" and offer settings into ``values``."""
-    def in_range(name: str, value: int | None, low: int, high: int, message: str) -> bool:
-        if value is not None and not low <= value <= high:
+    def in_range(name: str, value: int, low: int, high: int, message: str, *,
+                 off: bool = False) -> bool:
+        """Keep ``value`` if it is in range (or 0, for a step that ``off`` may turn off)."""
+        if not low <= value <= high and not (off and value == 0):
             problems.add(message, name)
             return False
         values[name] = value
@@ -437,14 +437,14 @@ def _checked_chairs(details: EventDetails, problems: _Problems, values: dict[str
 
     in_range("reminder_hours", details.reminder_hours, 1, MOST_HOURS,
              f"The reminder goes between 1 and {MOST_HOURS} hours (two weeks) before the "
-             "start; or turn it off.")
+             "start; or turn it off.", off=True)
     asks = in_range("reconfirm_hours", details.reconfirm_hours, 1, MOST_HOURS,
                     f"“Still coming?” is asked between 1 and {MOST_HOURS} hours (two weeks) "
-                    "before the start; or turn it off.")
+                    "before the start; or turn it off.", off=True)
     deadline = in_range("reconfirm_deadline_hours", details.reconfirm_deadline_hours, 1,
                         MOST_HOURS, f"The answer deadline is between 1 and {MOST_HOURS} hours "
                         "before the start.")
-    if (asks and deadline and details.reconfirm_hours is not None
+    if (asks and deadline and details.reconfirm_hours
             and details.reconfirm_hours < details.reconfirm_deadline_hours + ASK_MARGIN_HOURS):
         problems.add(
             "The answer deadline must come after the question, with time to answer: ask at "
@@ -546,10 +546,8 @@ def create_event(
         if taken:
             problems.add(taken, "slug")
     problems.raise_any()
-    # A step turned off is stored as NULL: a plain None would let the column's default in.
     event = Event(
-        **{name: null() if value is None and name in SWITCHED_OFF_BY_NONE else value
-           for name, value in values.items()},
+        **values,
         capacity=details.capacity,
         status=EventStatus.DRAFT,
         sequence=0,

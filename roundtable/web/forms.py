@@ -6,11 +6,12 @@ from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from werkzeug.datastructures import FileStorage
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
     EmailField,
+    FileField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -287,15 +288,18 @@ class Needed:
     A field left out of the post altogether keeps its default, as a form of an older page does.
     """
 
-    def __init__(self, message: str, switch: str | None = None) -> None:
+    def __init__(self, message: str, switch: str | None = None, zero: str | None = None) -> None:
         self.message = message
         self.switch = switch
+        self.zero = zero  # refuse 0 too, with this message (0 hours would turn the step off)
 
     def __call__(self, form: BaseForm, field: Field) -> None:
         if self.switch is not None and form[self.switch].data != ON:
             return
         if field.raw_data and not str(field.raw_data[0]).strip():
             raise StopValidation(self.message)
+        if self.zero is not None and field.data == 0:
+            raise StopValidation(self.zero)
 
 
 class HoursField(IntegerField):
@@ -450,7 +454,9 @@ class EventForm(Form):
     reminder_hours = HoursField(
         "Reminder: hours before the start", default=24,
         validators=[Needed("Please enter how many hours before the start the reminder goes, "
-                           "or choose “No reminder”.", switch="reminder"), Optional()],
+                           "or choose “No reminder”.", switch="reminder",
+                           zero="The reminder goes between 1 and 336 hours (two weeks) before "
+                                "the start; or choose “No reminder”."), Optional()],
         description="24 is the day before.",
     )
     reconfirm = SelectField(
@@ -464,7 +470,9 @@ class EventForm(Form):
     reconfirm_hours = HoursField(
         "Ask: hours before the start", default=72,
         validators=[Needed("Please enter how many hours before the start to ask, or choose "
-                           "“Do not ask”.", switch="reconfirm"), Optional()],
+                           "“Do not ask”.", switch="reconfirm",
+                           zero="“Still coming?” is asked between 1 and 336 hours (two weeks) "
+                                "before the start; or choose “Do not ask”."), Optional()],
     )
     reconfirm_deadline_hours = HoursField(
         "Answer deadline: hours before the start", default=24,
@@ -532,8 +540,9 @@ class EventForm(Form):
             minimum_level=Seniority(self.minimum_level.data),
             approval_mode=ApprovalMode(self.approval_mode.data),
             confirm_email=bool(self.confirm_email.data),
-            reminder_hours=self.reminder_hours.data if self.reminder.data == ON else None,
-            reconfirm_hours=self.reconfirm_hours.data if self.reconfirm.data == ON else None,
+            # A step turned off is 0 hours; one left on but empty is the form's own refusal.
+            reminder_hours=(self.reminder_hours.data or 0) if self.reminder.data == ON else 0,
+            reconfirm_hours=(self.reconfirm_hours.data or 0) if self.reconfirm.data == ON else 0,
             # Off, the deadline is kept as entered (or the default), ready for turning it on.
             reconfirm_deadline_hours=(24 if self.reconfirm_deadline_hours.data is None
                                       else self.reconfirm_deadline_hours.data),
@@ -548,9 +557,9 @@ class EventForm(Form):
         """Return an event's details as the form fills in (the on/off choices of its steps)."""
         data = vars(details).copy()
         data.update(
-            reminder=OFF if details.reminder_hours is None else ON,
+            reminder=ON if details.reminder_hours else OFF,
             reminder_hours=details.reminder_hours or 24,
-            reconfirm=OFF if details.reconfirm_hours is None else ON,
+            reconfirm=ON if details.reconfirm_hours else OFF,
             reconfirm_hours=details.reconfirm_hours or 72,
             unanswered=RELEASE if details.release_unanswered else KEEP,
         )
@@ -618,12 +627,23 @@ class CloseForm(ActionForm):
     )
 
 
+class FileChosen:
+    """Refuse a file field sent without a file (a browser sends an empty part then)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __call__(self, form: BaseForm, field: Field) -> None:
+        if not isinstance(field.data, FileStorage) or not field.data.filename:
+            raise StopValidation(self.message)
+
+
 class AttendanceFileForm(ActionForm):
     """An attendance list exported from the video tool (CSV with an email column)."""
 
     attendance_file = FileField(
         "Attendance file (CSV)",
-        validators=[FileRequired("Please choose the attendance file (CSV) to import.")],
+        validators=[FileChosen("Please choose the attendance file (CSV) to import.")],
         render_kw={"accept": ".csv,text/csv"},
         description="As Zoom, Teams or Meet export it: a header row with an email column. "
         "Everyone with a seat whose address is in it is marked as attended.",

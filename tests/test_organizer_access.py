@@ -76,6 +76,8 @@ POSTS = [
     ("/organizer/registrations/{w}/move-to-top", {}),
     ("/organizer/registrations/{r}/check-in", {}),
     ("/organizer/registrations/{r}/undo-check-in", {}),
+    ("/organizer/events/{e}/close", {"note": "closed by an intruder"}),
+    ("/organizer/events/{e}/attendance", {}),
     ("/organizer/registrations/{p}/approve", {}),
     ("/organizer/registrations/{p}/decline", {"note": "no"}),
     ("/organizer/registrations/{r}/undo-decision", {}),

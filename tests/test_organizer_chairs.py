@@ -5,6 +5,7 @@ dashboard's figures."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from roundtable.domain.models import (
     AuditEntry,
     Event,
     EventFormat,
+    EventStatus,
     OutboxMessage,
     Reconfirmation,
     Registration,
@@ -23,7 +25,7 @@ from roundtable.domain.models import (
 )
 from roundtable.extensions import db
 
-from organizer_support import audit_rows, outbox_rows, page, snapshot, text
+from organizer_support import EMAIL, PASSWORD, audit_rows, outbox_rows, page, snapshot, text
 
 S = RegistrationStatus
 
@@ -511,3 +513,50 @@ def test_history_and_figures_cost_a_fixed_number_of_queries(
     with count_queries() as many:
         assert console_client.get(target).status_code == 200
     assert len(many) == len(few), many
+
+
+def test_close_and_import_need_the_token_from_the_page(make_app, organizer) -> None:
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        event = Event(slug="csrf-check", title="Took place", host="Olive",
+                      contact_email="host@example.org", format=EventFormat.ONLINE,
+                      join_url="https://meet.example.org/room", starts_at=PAST_START,
+                      ends_at=PAST_START + timedelta(hours=1), timezone="UTC", capacity=5,
+                      status=EventStatus.PUBLISHED)
+        db.session.add(event)
+        db.session.commit()
+        client = app.test_client()
+        login = client.get("/organizer/login").get_data(as_text=True)
+        client.post("/organizer/login", data={"email": EMAIL, "password": PASSWORD,
+                                              "csrf_token": token_of(login)})
+        before = state()
+        refused = client.post(f"/organizer/events/{event.id}/close", data={"note": "x"})
+        assert refused.status_code == 400 and state() == before
+        refused = client.post(f"/organizer/events/{event.id}/attendance",
+                              data={"attendance_file": (io.BytesIO(b"Email\r\n"), "a.csv")},
+                              content_type="multipart/form-data")
+        assert refused.status_code == 400 and state() == before
+
+        body = page(client.get(f"/organizer/events/{event.id}/check-in"))
+        # Both forms carry the token (one per session).
+        for action in ("attendance", "close"):
+            form = body.split(f'action="/organizer/events/{event.id}/{action}"')[1]
+            assert 'name="csrf_token" type="hidden"' in form.split("</form>")[0]
+        token = token_of(body)
+        imported = client.post(
+            f"/organizer/events/{event.id}/attendance",
+            data={"attendance_file": (io.BytesIO(b"Email\r\nnobody@example.com\r\n"), "a.csv"),
+                  "csrf_token": token},
+            content_type="multipart/form-data")
+        assert imported.status_code == 303
+        closed = client.post(f"/organizer/events/{event.id}/close",
+                             data={"csrf_token": token})
+        assert closed.status_code == 303
+        db.session.rollback()
+        assert db.session.get(Event, event.id).closed_at is not None
+
+
+def token_of(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match
+    return match[1]

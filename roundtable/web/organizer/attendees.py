@@ -183,7 +183,8 @@ ONLINE_WORDS = {"title": "Attendance", "mark": "Mark attended", "undo": "Undo", 
                 "already": "was already marked as attended",
                 "not_yet": "was not marked as attended"}
 # Once the event is closed, the same buttons correct the record: attended or no-show.
-CLOSED_WORDS = {"mark": "Mark attended", "undo": "Mark no-show", "came": "attended",
+CLOSED_WORDS = {"title": "Attendance", "mark": "Mark attended", "undo": "Mark no-show",
+                "came": "attended",
                 "marked": "is marked as attended", "already": "was already marked as attended",
                 "unmarked": "is a no-show", "not_yet": "was already a no-show"}
 

@@ -17,7 +17,7 @@ from roundtable.domain.eligibility import TITLE_CLASSES, Outcome, Verdict, asses
 from roundtable.domain.seniority import Seniority
 
 CORPUS = Path(__file__).parent / "data" / "eligibility_corpus.tsv"
-HEADER = "title\tdeclared_level\texpected_outcome\tnote"
+HEADER = "title\tdeclared_level\texpected_outcome\tnote\tsource"
 HIGH = [level for level in Seniority if level.at_least(Seniority.DIRECTOR)]
 LOW = [level for level in Seniority if not level.at_least(Seniority.DIRECTOR)]
 ORDER = {Outcome.INELIGIBLE: 0, Outcome.REVIEW: 1, Outcome.ELIGIBLE: 2}
@@ -31,7 +31,7 @@ def _corpus_rows() -> list[tuple[int, str, str | None, str, str]]:
     for number, line in enumerate(lines[1:], start=2):
         if not line or line.startswith("# "):
             continue
-        title, declared, expected, note = line.split("\t")
+        title, declared, expected, note, _source = line.split("\t")
         rows.append((number, title, declared or None, expected, note))
     return rows
 

@@ -99,20 +99,26 @@ from dataclasses import dataclass
 from roundtable.domain.eligibility.normalise import MAX_RAW_CHARS
 from roundtable.domain.eligibility.policy import Outcome, combine
 from roundtable.domain.eligibility.roles import read_title
-from roundtable.domain.eligibility.rules import TITLE_CLASSES
+from roundtable.domain.eligibility.rules import RULE_IDS, TITLE_CLASSES
 from roundtable.domain.seniority import Seniority
 
-__all__ = ["Outcome", "Verdict", "assess", "TITLE_CLASSES"]
+__all__ = ["Outcome", "Verdict", "assess", "RULE_IDS", "TITLE_CLASSES"]
 
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """The outcome of an assessment, its readable reasons and how the title read."""
+    """The outcome of an assessment, its readable reasons, how the title read and the rule ids.
+
+    ``reasons`` are sentences for a person; ``rules`` are the ids of the policy rules that decided
+    the title's class (``("I7",)``), for organizers and tests, empty when no rule applies (an
+    empty or unreadable title).
+    """
 
     outcome: Outcome
     reasons: tuple[str, ...]
     title_class: str
     title_level: Seniority | None
+    rules: tuple[str, ...] = ()
 
 
 def assess(
@@ -124,4 +130,4 @@ def assess(
     raw = title if isinstance(title, str) else ("" if title is None else str(title))
     reading = read_title(raw[:MAX_RAW_CHARS])
     outcome, reasons = combine(reading, declared_level, minimum_level)
-    return Verdict(outcome, reasons, reading.cls, reading.level)
+    return Verdict(outcome, reasons, reading.cls, reading.level, reading.rules)

@@ -309,6 +309,7 @@ _GROUPS: list[list[_Rule]] = [
         _r("R1", REVIEW, None, "rank", r"\b(?:direct\w*|chef|cheffe|jef[ea]|responsable|gerente|"
            r"president\w*|secretari\w*|direktor\w*|leiter\w*|head)\b.*\b(?:adjointe?s?|adjunt[oa]s?|"
            r"asociad[oa]s?|associee?s?|delegu(?:e|ee))\b(?<!\bconsejero delegado)"
+           r"|\bdeputy\s+chief\s+(?:[a-z]+\s+){0,3}officer\b"
            r"|\b(?:assoziierte[rn]?|stellvertretende[rn]?|stellv|stv)\s+\w*(?:direktor|leit|"
            r"geschaftsfuhr|vorstand)\w*",
            "is a deputy or associate rank: director-level in some organisations only"),
@@ -434,9 +435,10 @@ _GROUPS: list[list[_Rule]] = [
         _r("E8", ELIGIBLE, S.C_LEVEL, "md", r"\b\w+geschaftsfuhr(?:er|erin|ung|ende[rn]?)\b"
            r"|\bdirigeante?s?\b|\b\w+bereichsleit(?:er|erin|ung)\b",
            "runs a company (a German, French or Spanish title)"),
-        _r("E5", ELIGIBLE, S.C_LEVEL, "md",
-           r"\bmanaging directors?\b|^md$|\bgeschaftsfuhr(?:er|erin|ung|"
-           r"ende[rn]?)\b|\bgeschaeftsfuehr\w*|\bgeschaftsleit(?:er|erin|ung)\b|\bvorstand\w*"
+        _r("E5", ELIGIBLE, S.C_LEVEL, "md", r"\bmanaging directors?\b|^md$", "runs a company"),
+        _r("E8", ELIGIBLE, S.C_LEVEL, "md",
+           r"\bgeschaftsfuhr(?:er|erin|ung|ende[rn]?)\b|\bgeschaeftsfuehr\w*"
+           r"|\bgeschaftsleit(?:er|erin|ung)\b|\bvorstand\w*"
            r"|\bpdg\b|\bdg\b|\bconsejer[oa] delegad[oa]\b|\bdirect(?:or|ora) ejecutiv[oa]\b",
            "runs a company"),
         _r("E8", ELIGIBLE, S.DIRECTOR, "director", r"\b(?:drh|dsi|daf|daf|dcg|dircom)\b",

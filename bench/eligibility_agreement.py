@@ -87,6 +87,9 @@ def main() -> None:
     real = [row for row in corpus if row.source != "project"]
     print(f"{'part':<26} {'rows':>5}  {'agree':>7}  {'f-acc':>7}  {'elig-r':>7}  {'rev-r':>7}")
     print(line("held-out (real titles)", figures(heldout)))
+    project = {row.title.casefold() for row in corpus if row.source == "project"}
+    unseen = [row for row in heldout if row.title.casefold() not in project]
+    print(line("  of it not a project row", figures(unseen)))
     print(line("development corpus", figures(corpus)))
     print(line("  of it real titles", figures(real)))
     print(line("whole (corpus + held-out)", figures(corpus + heldout)))

@@ -159,7 +159,9 @@ _GROUPS: list[list[_Rule]] = [
            r"sales|customer service|kitchen|production|camera|editorial|library)\s+assistants?\b"
            r"|\b(?:assistant|associate|adjunct)\s+professors?\b|\bassistant\s+" + _IC + r"\b",
            "is an individual contributor role"),
-        _r("I3", IC, S.INDIVIDUAL_CONTRIBUTOR, "", r"\bowner operator\b|\bproduct owner\b"
+        _r("I3", IC, S.INDIVIDUAL_CONTRIBUTOR, "",
+           r"\bowner operator\b|\b(?:product|service|system|application|data|platform|content|"
+           r"risk|control|asset|feature)\s+owner\b"
            r"|\bprocess owner\b|\b(?:hr|people|finance|financial|talent|human resources)?\s*"
            r"business partners?\b|\bhrbp\b|\b(?:people|talent|hr|learning|finance)\s+partner\b",
            "is an individual contributor role"),

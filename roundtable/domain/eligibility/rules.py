@@ -162,6 +162,8 @@ _GROUPS: list[list[_Rule]] = [
         _r("I3", IC, S.INDIVIDUAL_CONTRIBUTOR, "",
            r"\bowner operator\b|\b(?:product|service|system|application|data|platform|content|"
            r"risk|control|asset|feature)\s+owner\b"
+           r"|\b(?:bankruptcy|insolvency)\s+trustees?\b|\btrustees? in (?:bankruptcy|insolvency)\b"
+           r"|\btrustee officer\b"
            r"|\bprocess owner\b|\b(?:hr|people|finance|financial|talent|human resources)?\s*"
            r"business partners?\b|\bhrbp\b|\b(?:people|talent|hr|learning|finance)\s+partner\b",
            "is an individual contributor role"),
@@ -180,7 +182,8 @@ _GROUPS: list[list[_Rule]] = [
            r"floor|department store)\s+manager\b", "is on the manager track"),
         _r("I4", MANAGER, S.MANAGER, "rank", r"\b(?:gerante?|responsable|chef|cheffe|encargad[oa]|"
            r"gerente|jef[ea]|leit(?:er|erin|ung))\s+(?:(?:de|du|des|d|la|le|del|einer|eines|der|des)"
-           r"\s+)*" + _OUTLET_WORDS + r"\b"
+           r"\s+)*(?:(?:seccion|section|rayon)\s+(?:de|du|del)\s+(?:la\s+|le\s+)?)?"
+           + _OUTLET_WORDS + r"\b"
            r"|\b(?:filial|zweigstellen|niederlassungs|verkaufsstellen|markt|werkstatt)\w*leit\w*"
            r"|\b\w+(?:team|gruppen?)leit(?:er|erin|ung)\b|\bleit(?:er|erin|ung)\s+(?:des|der|eines|"
            r"einer)\s+\w*(?:team|gruppe|projekt|schicht)\w*", "is a store, branch or team manager, "

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from roundtable.domain.eligibility.normalise import display
 from roundtable.domain.eligibility.vocabulary import (
     AGENT_ENDINGS,
+    COMPANY_FUNCTIONS,
     CRAFT_DIRECTORS,
     CRAFT_NOUNS,
     CXO,
@@ -83,6 +84,7 @@ _CRAFT_DIRECTORS = any_of(CRAFT_DIRECTORS)
 _OUTLET_WORDS = any_of(OUTLET_WORDS)
 _PUBLIC_UNITS = any_of(PUBLIC_UNITS)
 _AGENT = r"\b[a-z]{3,}" + any_of(AGENT_ENDINGS) + r"\b"
+_COMPANY_FUNCTIONS = any_of(COMPANY_FUNCTIONS)
 
 # Every rule id of the policy; a test checks that each one decides at least one corpus title.
 RULE_IDS: tuple[str, ...] = (
@@ -170,7 +172,8 @@ _GROUPS: list[list[_Rule]] = [
     ],
     [  # one rung below by name
         _r("I5", RUNG, S.SENIOR_MANAGER, "rank", r"\b(?:assistant|1st assistant|first assistant)\s+"
-           r"(?:director|directors|vp|principal|head|dean|superintendent|(?:[a-z]+\s+)?chief)\b"
+           r"(?:director|directors|vp|principal|head|head ?teacher|headmaster|headmistress|dean|"
+           r"superintendent|(?:[a-z]+\s+)?chief)\b"
            r"|\bassistenzleit(?:er|erin|ung)\b"
            r"|\b(?:second|2nd)\s+vp\b", "is one rung below director by name"),
     ],
@@ -186,7 +189,9 @@ _GROUPS: list[list[_Rule]] = [
            + _OUTLET_WORDS + r"\b"
            r"|\b(?:filial|zweigstellen|niederlassungs|verkaufsstellen|markt|werkstatt)\w*leit\w*"
            r"|\b\w+(?:team|gruppen?)leit(?:er|erin|ung)\b|\bleit(?:er|erin|ung)\s+(?:des|der|eines|"
-           r"einer)\s+\w*(?:team|gruppe|projekt|schicht)\w*", "is a store, branch or team manager, "
+           r"einer)\s+\w*(?:team|gruppe|projekt|schicht)\w*"
+           r"|\b(?:werk|industrie|schicht|hallen|bau|polier)meister\w*|\bpolier\w*",
+           "is a store, branch or team manager, or a foreman, "
            "on the manager track"),
         _r("I4", MANAGER, S.MANAGER, "rank",
            r"\bteamleit(?:er|erin|ung)\b|\bgruppenleit(?:er|erin|ung)\b"
@@ -214,7 +219,7 @@ _GROUPS: list[list[_Rule]] = [
         _r("I6", CRAFT, None, "", r"\b" + _CRAFT_DIRECTORS + r"\b",
            "is a craft or occupational director (music, funeral, photography, art, casting, a "
            "kitchen), not a leadership role"),
-        _r("I6", CRAFT, None, "", r"\b" + _CRAFT + r"\s+(?:jef[ea]|en chef|in chief)\b"
+        _r("I6", CRAFT, None, "", r"\b" + _CRAFT + r"s?\s+(?:jef[ea]|en chef|in chief|chief)\b"
            r"|\b(?:jef[ea]|chef|cheffe)\s+(?:de\s+)?" + _CRAFT + r"\b"
            r"|\b(?:ober|chef|demichef|oberst)(?:kellner|koch|kochin|portier|steward|gartner|sommelier"
            r"|konditor|backer|stewardess|maschinist)\w*"
@@ -474,8 +479,8 @@ _GROUPS: list[list[_Rule]] = [
            r"personal|entwicklungs|einkaufs|forschungs|betriebs|geschaftsbereichs|produktions|"
            r"technik|logistik|rechts|verwaltungs|hauptabteilungs|ressort|divisions|sparten)"
            r"leit(?:er|erin|ung)\b|\b(?:technische|kaufmannische)[rn]? leit(?:er|erin|ung)\b"
-           r"|\bleit(?:er|erin|ung)\s+(?:(?:der|des|einer|eines|von|fur)\s+)?(?!(?:abteilung|team|"
-           r"gruppe|projekt|filiale|schicht)\b)[a-z]+", "is a German head-of-function title"),
+           r"|\bleit(?:er|erin|ung)\s+(?:(?:der|des|einer|eines|von|fur)\s+)?(?:gesamt\w*\s+)?"
+           + _COMPANY_FUNCTIONS + r"\b", "is a German head-of-function title"),
     ],
     [  # late review: a leadership word without enough to place it
         _r("R4", REVIEW, None, "", r"\bchiefs?\b", "is a chief title without a clear level"),

@@ -178,7 +178,9 @@ IC_NOUNS: dict[str, Words] = {
         "carers?", "guards?", "lifeguards?", "models?", "actors?", "actress(?:es)?", "musicians?",
         "singers?", "dancers?", "athletes?", "players?", "streamers?", "influencers?",
         "creators?", "bloggers?", "youtubers?", "volunteers?", "tellers?", "estimators?",
-        "dispatchers?", "machinists?", "assemblers?", "handlers?",
+        "dispatchers?", "machinists?", "assemblers?", "handlers?", "setters?", "tenders?",
+        "minders?", "fitters?", "installers?", "makers?", "repairers?", "finishers?", "sorters?",
+        "graders?", "packers?", "pickers?", "loaders?", "fundraisers?",
     ),
     "de": (
         "ingenieur(?:in)?", "entwickler(?:in)?", "softwareentwickler(?:in)?",
@@ -351,6 +353,15 @@ OUTLET_WORDS: dict[str, Words] = {
     ),
 }
 
+# Company-wide functions whose German "Leiter" is a head of function (E8: "Leiter Finanzen" is a
+# CFO); a Leiter of anything else is between manager and director (R9).
+COMPANY_FUNCTIONS: Words = (
+    r"finanz\w*", "it", "edv", r"technik\w*", r"personal\w*", "hr", "marketing", "einkauf",
+    r"forschung\w*", "entwicklung", r"produktion\w*", r"recht\w*", r"verwaltung\w*",
+    "controlling", r"kommunikation\w*", "strategie", "operations", r"logistik\w*",
+    "rechnungswesen", "digital", "informatik", "technologie",
+)
+
 # Public-service units whose chief is not the head of the whole organisation (R4).
 PUBLIC_UNITS: Words = (
     "probation", "parole", "deputy", "prison", "detention", "custody", "corrections",
@@ -369,6 +380,7 @@ AGENT_ENDINGS: dict[str, Words] = {
         "informatiker(?:in)?", "entwickler(?:in)?", "kauf(?:mann|frau)", "fachkraft",
         "helfer(?:in)?", "pfleger(?:in)?", "verwalter(?:in)?", "bauer(?:in)?", "macher(?:in)?",
         "wirt(?:in)?", "gestalter(?:in)?", "planer(?:in)?", "tischler(?:in)?", "kellner(?:in)?",
+        "meister(?:in)?",
     ),
     "fr": ("eur", "euse", "rice", "ier", "iere", "iste", "ien", "ienne", "logue", "metre"),
     "es": ("ero", "era", "ista", "logo", "loga", "ario", "aria"),

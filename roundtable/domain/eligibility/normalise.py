@@ -104,7 +104,12 @@ def fold(raw: str) -> str:
 
 
 _Repl = str | Callable[[re.Match[str]], str]
-_Sub = tuple[re.Pattern[str], _Repl, tuple[str, ...]]
+_Sub = tuple[re.Pattern[str], _Repl, re.Pattern[str] | None]
+
+
+def hints_rx(hints: str | tuple[str, ...]) -> re.Pattern[str]:
+    """Return a pattern that finds any of some literal hints (one C-level search)."""
+    return re.compile("|".join(re.escape(h) for h in hints))
 
 
 def _subs(*rows: tuple[str, _Repl] | tuple[str, _Repl, str | tuple[str, ...]]) -> list[_Sub]:
@@ -112,13 +117,16 @@ def _subs(*rows: tuple[str, _Repl] | tuple[str, _Repl, str | tuple[str, ...]]) -
 
     A row with hints runs only when the text holds one of them, which keeps reading fast.
     """
-    return [(re.compile(row[0]), row[1], tuple(row[2]) if len(row) == 3 else ()) for row in rows]
+    return [
+        (re.compile(row[0]), row[1], hints_rx(row[2]) if len(row) == 3 else None)
+        for row in rows
+    ]
 
 
 def _apply(subs: list[_Sub], s: str) -> str:
     """Return ``s`` with every substitution applied whose hints it holds."""
     for rx, repl, hints in subs:
-        if not hints or any(h in s for h in hints):
+        if hints is None or hints.search(s):
             s = rx.sub(repl, s)
     return s
 
@@ -131,6 +139,11 @@ _TOP = (
     r"pdg|dg|directeur general|directora? general|geschaftsfuhrung|vorstand|prasident)"
 )
 
+# What SQL_RX needs one of: checked first, since most titles hold none.
+SQL_HINTS = (
+    "select", "insert", "update", "delete", "drop", "union", "alter", "truncate", "create", "'",
+    "--", "sleep", "waitfor", "xp_", "alert", "javascript", "onerror", "cookie", "${", "{{", "=",
+)
 SQL_RX = re.compile(
     r"\b(?:select|insert|update|delete|drop|union|alter|truncate|create)\b[^|]{0,80}"
     r"\b(?:from|into|table|set|where|select|database|all)\b"
@@ -185,6 +198,8 @@ _PRE = _subs(
     (r"\b([dl])'(?=[a-z])", r"\1e ", "'"),
 )
 
+_AND_RX = re.compile(r"\s*(?:&|\+|\band\b)\s*")
+_VICE_VP_RX = re.compile(r"\bvice\s+vp\b")
 _ABBREV_RX = re.compile(r"\b(" + "|".join(re.escape(k) for k in ABBREVIATIONS) + r")\b\.?")
 _VP_WORDS_RX = re.compile(
     r"\bvice[- ]?pres(?:ident(?:e|a|in)?)?\b\.?|\bvicepresident(?:e|a)?\b|\bvizeprasident(?:in)?\b"
@@ -229,7 +244,7 @@ _MID = _subs(
     # "Chief Diversity & Inclusion Officer" is one role.
     (
         r"\bchief\s+[a-z' -]*?(?:&|\+|\band\b)[a-z' -]*?\bofficer\b",
-        lambda m: re.sub(r"\s*(?:&|\+|\band\b)\s*", " ", m.group()),
+        lambda m: _AND_RX.sub(" ", m.group()),
         ("chief",),
     ),
     # Ranges spelled with "to"/"bis": "Manager to Director".
@@ -248,7 +263,7 @@ def normalise(s: str) -> tuple[str, bool]:
     s = _VP_WORDS_RX.sub("vp", s)
     s = _ABBREV_RX.sub(lambda m: ABBREVIATIONS[m.group(1)], s)
     s = _VP_WORDS_RX.sub("vp", s)
-    s = re.sub(r"\bvice\s+vp\b", "vp", s)
+    s = _VICE_VP_RX.sub("vp", s)
     interim = "qqinterim" in s
     s = _apply(_MID, s)
     interim = interim or "qqinterim" in s

@@ -7,9 +7,11 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from roundtable.domain.eligibility.normalise import (
+    SQL_HINTS,
     SQL_RX,
     display,
     fold,
+    hints_rx,
     is_junk,
     normalise,
 )
@@ -62,9 +64,16 @@ _PAST_RX = re.compile(rf"\b{any_of(PAST_WORDS)}\b")
 _RETIRED_RX = re.compile(rf"\b{any_of(RETIRED_WORDS)}\b")
 _EMERITUS_RX = re.compile(r"\bemerit(?:us|a|i)\b")
 _SOLO_RX = re.compile(rf"\b{any_of(SOLO_WORDS)}\b")
+_MARKERS = ((_NOW_RX, "now"), (_PAST_RX, "past"), (_RETIRED_RX, "retired"),
+            (_EMERITUS_RX, "emeritus"), (_SOLO_RX, "solo"))
+# Most roles carry no marker: one search finds out.
+_ANY_MARKER_RX = re.compile("|".join(f"(?:{rx.pattern})" for rx, _ in _MARKERS))
 _LEARNER_BARE_RX = re.compile(
     r"^(?:summer |student |graduate |management )?" + any_of(LEARNER_WORDS) + "$"
 )
+_SQL_HINTS_RX = hints_rx(SQL_HINTS)
+_LATIN_RX = re.compile(r"[a-z]")
+_NOT_ALNUM_RX = re.compile(r"[^a-z0-9]+")
 _TOKEN_RX = re.compile(r"\bqq(?:org|adj|interim)\b")
 _CLEAN_RX = re.compile(r"[^a-z0-9' -]+")
 _SPACE_RX = re.compile(r"\s+")
@@ -117,11 +126,11 @@ def _split(text: str) -> list[_Role]:
 def _read_markers(role: _Role) -> None:
     """Set the status flags of a role and strip the words that carried them."""
     text = role.text
-    for rx, attr in ((_NOW_RX, "now"), (_PAST_RX, "past"), (_RETIRED_RX, "retired"),
-                     (_EMERITUS_RX, "emeritus"), (_SOLO_RX, "solo")):
-        if rx.search(text):
-            setattr(role, attr, True)
-            text = rx.sub(" ", text)
+    if _ANY_MARKER_RX.search(text):
+        for rx, attr in _MARKERS:
+            if rx.search(text):
+                setattr(role, attr, True)
+                text = rx.sub(" ", text)
     if "qqadj" in text:
         role.adjective = True
     had_org = "qqorg" in text
@@ -160,15 +169,15 @@ def _ids(roles: list[_Role]) -> tuple[str, ...]:
 def read_title(raw: str) -> Reading:
     """Classify a title on its own (policy step 0 and step 1)."""
     s = fold(raw)
-    if not re.search(r"[a-z]", s):
+    if not _LATIN_RX.search(s):
         if any(ch.isalpha() for ch in s):
             return Reading(UNKNOWN, None, (_UNREADABLE,))
         return Reading(EMPTY, None, ("the title has no letters (only markup, symbols, numbers or "
                                      "nothing)",))
-    flat = " ".join(re.sub(r"[^a-z0-9]+", " ", s).split())
+    flat = " ".join(_NOT_ALNUM_RX.sub(" ", s).split())
     if flat in PLACEHOLDERS:
         return _EMPTY_READING
-    if SQL_RX.search(s):
+    if _SQL_HINTS_RX.search(s) and SQL_RX.search(s):
         return Reading(EMPTY, None, ("the title is markup or SQL, not a job title",))
     other_script = _OTHER_SCRIPT_RX.search(s) is not None
     s, interim = normalise(s)

@@ -365,9 +365,9 @@ def _combine_roles(roles: list[_Role], interim: bool) -> Reading:
         picked = [r for r in working if r.cls == cls]
         if picked:
             level = max((r.level for r in picked if r.level), key=lambda v: v.rank, default=None)
-            reasons = [r.reason for r in picked[:2]]
             # A leadership word naming a team beside the role (policy I7) decided it too.
-            teams = [r for r in working if r.cls == ADJECTIVE]
+            teams = [r for r in working if r.cls == ADJECTIVE and r not in picked[:2]]
+            reasons = [r.reason for r in picked[:2] + teams[:1]]
             return Reading(cls, level, (*dict.fromkeys(reasons), *notes),
                            _ids(picked[:2] + teams))
     return _EMPTY_READING  # pragma: no cover - every class is in _BELOW_PRIORITY

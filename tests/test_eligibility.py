@@ -429,3 +429,44 @@ def test_hostile_strings_get_a_verdict(title: str) -> None:
     for declared in ("director", "manager", None):
         verdict = assess(title, declared)
         assert verdict.outcome in set(Outcome) and verdict.reasons
+
+
+def _ungated(text: str) -> tuple[object, ...]:
+    """Classify a role with every group's full pattern, no gate: what the gates must not change."""
+    from roundtable.domain.eligibility import rules
+
+    for _, union, group in rules._COMPILED_GROUPS:
+        if union.search(text):
+            for rule in group:
+                if rule.rx.search(text):
+                    return rule.cls, rule.rule_id
+    return "unknown", ""
+
+
+def _role_texts(title: str) -> list[str]:
+    """Return the role texts a title is cut into, roughly as the engine cuts it."""
+    from roundtable.domain.eligibility.normalise import fold, normalise
+
+    text = normalise(fold(title))[0]
+    for separator in ",/|&;:()–-":
+        text = text.replace(separator, "|")
+    return [" ".join(part.split()) for part in text.split("|") if part.strip()]
+
+
+def test_group_gates_never_change_a_reading_of_the_corpus() -> None:
+    from roundtable.domain.eligibility import rules
+
+    for _, title, *_ in ROWS + HELD:
+        for text in _role_texts(title):
+            got = rules.classify(text)
+            assert (got[0], got[7]) == _ungated(text), text
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=8).map(" ".join))
+def test_group_gates_never_change_a_reading(title: str) -> None:
+    from roundtable.domain.eligibility import rules
+
+    for text in _role_texts(title):
+        got = rules.classify(text)
+        assert (got[0], got[7]) == _ungated(text), text

@@ -47,8 +47,13 @@ def load(path: Path) -> list[Row]:
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
         return [
-            Row(r["title"], r["declared_level"] or None, r["expected_outcome"], r["note"],
-                r["source"])
+            Row(
+                r["title"],
+                r["declared_level"] or None,
+                r["expected_outcome"],
+                r["note"],
+                r["source"],
+            )
             for r in reader
             if not r["title"].startswith("# ")
         ]
@@ -102,8 +107,10 @@ def main() -> None:
         for row in corpus:
             verdict = assess(row.title, row.declared)
             if verdict.outcome.value != row.expected:
-                print(f"MISS {row.title!r} {row.declared} want {row.expected} got "
-                      f"{verdict.outcome.value} [{row.note}] {verdict.reasons[0]}")
+                print(
+                    f"MISS {row.title!r} {row.declared} want {row.expected} got "
+                    f"{verdict.outcome.value} [{row.note}] {verdict.reasons[0]}"
+                )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from roundtable.domain import registrations
 from roundtable.domain.models import EventStatus, OutboxMessage, Registration, RegistrationStatus
 from roundtable.extensions import db
 from roundtable.notify import compose
@@ -45,11 +46,13 @@ def test_borderline_signup_is_approved_into_a_seat_end_to_end(
     assert "Ada Lovelace" in body and "Associate Director, Data" in body
     assert "Data Leaders Roundtable" in body and "2 seats left" in body
     assert ">Director<" in body  # the declared level
-    reasons = fresh(registration.id).eligibility_reasons
+    reasons, rules = registrations.read_reasons(fresh(registration.id).eligibility_reasons)
     assert reasons  # the engine says why it could not decide, and the organizer sees it
     plain = html.unescape(text(body))
     for reason in reasons:
         assert reason[0].upper() + reason[1:] in plain  # shown as a sentence
+    assert rules == ("R1",)  # and by the policy rule's id
+    assert "Policy rules R1" in plain and "rules: R1" not in plain
     first_approve = re.search(r"<button[^>]*>Approve Ada Lovelace</button>", body).group(0)
     assert 'type="submit"' in first_approve and "autofocus" in first_approve
 
@@ -148,6 +151,31 @@ def test_queue_spans_events_and_skips_cancelled_or_past_ones(
     assert body.count("autofocus") == 1
     index = text(page(console_client.get("/organizer/")))
     assert "Review queue 2" in index
+
+
+def test_cards_of_rows_kept_before_rule_ids_show_their_sentences(
+    console_client, make_event, make_registration
+) -> None:
+    event = make_event()
+    make_registration(event, name="Old Row", status=S.PENDING_REVIEW,
+                      eligibility_reasons=["'Chief of Staff' has no clear level"])
+    make_registration(event, name="New Row", status=S.PENDING_REVIEW,
+                      eligibility_reasons=["'AVP' is an associate vice president", "rules: R2"])
+    plain = html.unescape(text(page(console_client.get("/organizer/review"))))
+    assert "'Chief of Staff' has no clear level" in plain
+    assert "'AVP' is an associate vice president" in plain and "Policy rules R2" in plain
+    assert plain.count("Policy rules") == 1 and "rules: R2" not in plain
+
+
+def test_stored_reasons_keep_the_sentences_and_the_rule_ids() -> None:
+    from roundtable.eligibility import assess
+
+    verdict = assess("Engineer, CTO Office", "vp")
+    stored = registrations.stored_reasons(verdict)
+    assert stored[-1] == "rules: " + " ".join(verdict.rules)
+    assert registrations.read_reasons(stored) == (list(verdict.reasons), verdict.rules)
+    assert registrations.read_reasons(["an old sentence"]) == (["an old sentence"], ())
+    assert registrations.read_reasons(None) == ([], ())
 
 
 def test_review_all_events_say_why(console_client, make_event, make_registration) -> None:

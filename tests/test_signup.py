@@ -97,6 +97,8 @@ def test_ineligible_signup_is_declined_courteously_without_a_seat(client, make_e
     assert registration.eligibility_reasons  # the engine's reasons are kept for organizers
     for reason in registration.eligibility_reasons:  # the leader reads plain words instead
         assert reason.replace("'", "&#39;") not in page
+    assert registration.eligibility_reasons[-1] == "rules: I3"  # kept for organizers ...
+    assert "I3" not in page and "Policy rules" not in page  # ... never shown to the leader
     assert ("From the job title you gave (“Software Engineer”) and the level you chose "
             "(individual contributor), we read your role as below director level.") in page
     assert "reply to the email we sent you and the host will take another look" in page

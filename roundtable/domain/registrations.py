@@ -262,10 +262,29 @@ def _placed(registration: Registration, capacity_before: int, capacity: int) -> 
     return "a seat"
 
 
+# The stored reasons end with one line naming the policy rules that decided ("rules: I4 I7"), so
+# the review card can show them without a new column; rows stored before it have no such line.
+RULES_LINE = "rules: "
+
+
+def stored_reasons(verdict: eligibility.Verdict) -> list[str]:
+    """Return what a registration keeps of a verdict: its sentences, then its rule ids."""
+    reasons = list(verdict.reasons)
+    return [*reasons, RULES_LINE + " ".join(verdict.rules)] if verdict.rules else reasons
+
+
+def read_reasons(stored: list[str] | None) -> tuple[list[str], tuple[str, ...]]:
+    """Return the sentences and the rule ids of stored reasons (older rows: no rule ids)."""
+    sentences = [r for r in stored or [] if not r.startswith(RULES_LINE)]
+    lines = [r for r in stored or [] if r.startswith(RULES_LINE)]
+    rules = tuple(lines[-1][len(RULES_LINE):].split()) if lines else ()
+    return sentences, rules
+
+
 def record_verdict(registration: Registration, verdict: eligibility.Verdict | None) -> None:
-    """Keep the engine's outcome and reasons on the registration (None: added by hand)."""
+    """Keep the engine's outcome, reasons and rule ids on the registration (None: by hand)."""
     registration.eligibility_outcome = verdict.outcome.value if verdict else None
-    registration.eligibility_reasons = list(verdict.reasons) if verdict else []
+    registration.eligibility_reasons = stored_reasons(verdict) if verdict else []
 
 
 def new_registration(

@@ -24,7 +24,7 @@ from roundtable.domain.models import (
     Registration,
     RegistrationStatus,
 )
-from roundtable.domain.registrations import DECISIONS, UNDO_WINDOW
+from roundtable.domain.registrations import DECISIONS, UNDO_WINDOW, read_reasons
 from roundtable.domain.seniority import Seniority
 
 S = RegistrationStatus
@@ -44,6 +44,16 @@ class ReviewItem:
     elsewhere: list[tuple[Registration, Event]] = field(default_factory=list)
     # Came, did not come, cancelled late: at other roundtables, by the person's address.
     record: History = field(default_factory=History)
+
+    @property
+    def reasons(self) -> list[str]:
+        """Return why the engine sent it to review, in sentences."""
+        return read_reasons(self.registration.eligibility_reasons)[0]
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """Return the ids of the policy rules that decided (none for rows kept before them)."""
+        return read_reasons(self.registration.eligibility_reasons)[1]
 
 
 # What a review card lists of the person's history: changes of title or level, and decisions.

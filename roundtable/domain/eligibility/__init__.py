@@ -3,7 +3,17 @@
 This package implements the organizers' policy (``docs/eligibility-policy.md``) and is pure:
 standard library plus :mod:`roundtable.domain.seniority`, no Flask, no I/O. ``assess`` never raises.
 Step 0 lives in ``normalise``, step 1 in ``rules`` (one role) and ``roles`` (a whole title), step 2
-in ``policy``; the word lists they read with are data in ``vocabulary``.
+in ``policy``; the word lists they read with are data in ``vocabulary``, per language where they
+are words of a language.
+
+Rule ids: every rule in ``rules`` names the policy rule it implements (E1…E8, I1…I8, R1…R11, the
+ids of ``docs/eligibility-policy.md``; ``RULE_IDS`` lists them). A ``Verdict`` carries
+``reasons`` (sentences for a person) and ``rules`` (the ids that decided the title's class, e.g.
+``("I7",)``); ``roles`` adds the ids that markers and combinations decide: R3 (a VP as a bank
+grade), R7 (a range), R10 (a solo marker), R11 (former or emeritus), I2 (a learner's marker), I7
+(a leadership word naming a team: "Developer – Office of the CTO", "Bureau du PDG"), I8 (retired).
+An empty title has no rule id; a title in another script is ``unknown`` with the reason that it
+could not be read (review at the minimum level or above, ineligible below).
 
 Step 0, reading the title: HTML entities and tags, mojibake (``DirectorÂ``), NFKC, casing, accents,
 emoji and control characters are undone; gender suffixes (``(m/w/d)``, ``H/F``, ``Director/a``),
@@ -99,20 +109,26 @@ from dataclasses import dataclass
 from roundtable.domain.eligibility.normalise import MAX_RAW_CHARS
 from roundtable.domain.eligibility.policy import Outcome, combine
 from roundtable.domain.eligibility.roles import read_title
-from roundtable.domain.eligibility.rules import TITLE_CLASSES
+from roundtable.domain.eligibility.rules import RULE_IDS, TITLE_CLASSES
 from roundtable.domain.seniority import Seniority
 
-__all__ = ["Outcome", "Verdict", "assess", "TITLE_CLASSES"]
+__all__ = ["Outcome", "Verdict", "assess", "RULE_IDS", "TITLE_CLASSES"]
 
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """The outcome of an assessment, its readable reasons and how the title read."""
+    """The outcome of an assessment, its readable reasons, how the title read and the rule ids.
+
+    ``reasons`` are sentences for a person; ``rules`` are the ids of the policy rules that decided
+    the title's class (``("I7",)``), for organizers and tests, empty when no rule applies (an
+    empty or unreadable title).
+    """
 
     outcome: Outcome
     reasons: tuple[str, ...]
     title_class: str
     title_level: Seniority | None
+    rules: tuple[str, ...] = ()
 
 
 def assess(
@@ -124,4 +140,4 @@ def assess(
     raw = title if isinstance(title, str) else ("" if title is None else str(title))
     reading = read_title(raw[:MAX_RAW_CHARS])
     outcome, reasons = combine(reading, declared_level, minimum_level)
-    return Verdict(outcome, reasons, reading.cls, reading.level)
+    return Verdict(outcome, reasons, reading.cls, reading.level, reading.rules)

@@ -20,8 +20,10 @@ from roundtable.domain.eligibility.vocabulary import (
     EMPLOYER_WORDS,
     INTERIM_WORDS,
     JOB_AD_PHRASES,
+    OFFICE_WORDS,
     PLACEHOLDERS,
     SMALL_WORDS,
+    TEAM_WORDS,
     any_of,
     entries,
 )
@@ -102,17 +104,46 @@ def fold(raw: str) -> str:
 
 
 _Repl = str | Callable[[re.Match[str]], str]
+_Sub = tuple[re.Pattern[str], _Repl, re.Pattern[str] | None]
 
 
-def _subs(*pairs: tuple[str, _Repl]) -> list[tuple[re.Pattern[str], _Repl]]:
-    """Compile (pattern, replacement) pairs."""
-    return [(re.compile(p), r) for p, r in pairs]
+def hints_rx(hints: str | tuple[str, ...]) -> re.Pattern[str]:
+    """Return a pattern that finds any of some literal hints (one C-level search)."""
+    return re.compile("|".join(re.escape(h) for h in hints))
+
+
+def _subs(*rows: tuple[str, _Repl] | tuple[str, _Repl, str | tuple[str, ...]]) -> list[_Sub]:
+    """Compile (pattern, replacement[, hints]) rows; a pattern with hints needs one of them.
+
+    A row with hints runs only when the text holds one of them, which keeps reading fast.
+    """
+    return [
+        (re.compile(row[0]), row[1], hints_rx(row[2]) if len(row) == 3 else None)
+        for row in rows
+    ]
+
+
+def _apply(subs: list[_Sub], s: str) -> str:
+    """Return ``s`` with every substitution applied whose hints it holds."""
+    for rx, repl, hints in subs:
+        if hints is None or hints.search(s):
+            s = rx.sub(repl, s)
+    return s
 
 
 _CXO = "|".join(CXO)
 _JOB_AD = "|".join(rf"\b{phrase}\b" for phrase in entries(JOB_AD_PHRASES))
 _LEADERS = rf"(?:{_CXO}|founders?|co-?founders?|president|chairman|chairwoman|chair|director|vp|md)"
+_TOP = (
+    rf"(?:{_CXO}|founders?|president|presidente|chairman|chair|director general|managing director|"
+    r"pdg|dg|directeur general|directora? general|geschaftsfuhrung|vorstand|prasident)"
+)
 
+# What SQL_RX needs one of: checked first, since most titles hold none.
+SQL_HINTS = (
+    "select", "insert", "update", "delete", "drop", "union", "alter", "truncate", "create", "'",
+    "--", "sleep", "waitfor", "xp_", "alert", "javascript", "onerror", "cookie", "${", "{{", "=",
+)
 SQL_RX = re.compile(
     r"\b(?:select|insert|update|delete|drop|union|alter|truncate|create)\b[^|]{0,80}"
     r"\b(?:from|into|table|set|where|select|database|all)\b"
@@ -123,49 +154,52 @@ SQL_RX = re.compile(
 
 _PRE = _subs(
     # Dotted abbreviations: a.i. (ad interim) first, then v.p., c.e.o., p.-d.g.
-    (r"\ba\.\s?i\.", " interim "),
-    (r"\bp\.?\s?-?\s?d\.?\s?-?\s?g\b\.?", "pdg"),
-    (r"\b(?:[a-z]\.){2,}(?:[a-z]\b)?", lambda m: m.group().replace(".", "")),
+    (r"\ba\.\s?i\.", " interim ", "."),
+    (r"\bp\.?\s?-?\s?d\.?\s?-?\s?g\b\.?", "pdg", "g"),
+    (r"\b(?:[a-z]\.){2,}(?:[a-z]\b)?", lambda m: m.group().replace(".", ""), "."),
     # Gender suffixes: (m/w/d), (h/f), (all genders), Director/a, Leiter/in, directeur(rice) ...
     (
         r"[(\[]\s*(?:m|w|f|h|d|x|a|e|o|div|diverse|divers|all genders?|gn\*?|any gender)"
         r"(?:\s*[/,|*.]\s*(?:m|w|f|h|d|x|a|o|div|diverse|divers|i|inter))*\s*[)\]]",
         " ",
+        "([",
     ),
-    (r"(?<![\w/])[mwfh]\s*/\s*[mwfhd](?:\s*/\s*(?:[mwfhdx]|div))?(?![\w/])", " "),
+    (r"(?<![\w/])[mwfh]\s*/\s*[mwfhd](?:\s*/\s*(?:[mwfhdx]|div))?(?![\w/])", " ", "/"),
     (
         r"(?<=[a-z]{3})(?:\(\s*(?:in|innen|a|as|ra|e|es|rice|trice|euse|ne)\s*\)"
-        r"|[/:*_·]\s*-?(?:in|innen|a|as|ra|e|es|rice|trice|euse|ne)(?![\w-]))",
+        r"|(?:[/:*_·]\s*-?(?:in|innen|a|as|ra|e|es|r|rice|trice|euse|ne)){1,3}(?![\w-]))",
         "",
+        "(/:*_·",
     ),
     # Requisition codes, salaries, job-ad phrases.
     (
         r"\b(?:req(?:uisition)?|job(?:\s*id)?|position|posting|vacancy|ref(?:erence)?|id)\b\.?"
         r"\s*(?:id|no|number|nr|#)?\.?\s*[:#-]?\s*[a-z]{0,4}[-_]?\d[\w-]*",
         " ",
+        "0123456789",
     ),
-    (r"#\s*[a-z]{0,4}-?\d[\w-]*|\b[a-z]{0,4}[-_]?\d{3,}[\w-]*", " "),
-    (r"[$€£]\s*\d[\d,.]*\s*k?\+?|\b\d[\d,.]*\s*k\b\+?", " "),
+    (r"#\s*[a-z]{0,4}-?\d[\w-]*|\b[a-z]{0,4}[-_]?\d{3,}[\w-]*", " ", "0123456789"),
+    (r"[$€£]\s*\d[\d,.]*\s*k?\+?|\b\d[\d,.]*\s*k\b\+?", " ", "0123456789"),
     (_JOB_AD, " "),
     # Possessive leaders and CxO teams are not roles: "CEO's Assistant", "CTO Office".
-    (rf"\b{_LEADERS}'s?(?=\s|$)|\b{_LEADERS}s'", " qqadj "),
-    (r"\bfounders?\s+(?=associate|office|team|program)", " qqadj "),
+    (rf"\b{_LEADERS}'s?(?=\s|$)|\b{_LEADERS}s'", " qqadj ", "'"),
+    (r"\bfounders?\s+(?=associate|office|team|program)", " qqadj ", ("founder",)),
+    # A leadership word naming a team, an office or a group (policy I7), in four languages:
+    # "Office of the CTO", "Bureau du PDG", "CEO Council", "CFO Practice".
     (
-        rf"\boffice of (?:the )?(?:{_CXO}|founders?|president|chairman|chair|ceo|"
-        rf"director general|managing director)\b",
+        rf"\b{any_of(OFFICE_WORDS)}\s+(?:of|du|de|des|del|der|de la)\s+"
+        rf"(?:(?:the|la|le|el|l)\s+)?{_TOP}\b",
         " qqadj ",
     ),
-    (
-        rf"\b(?:{_CXO}|founders?|president|chairman)\s+(?:office|team|org|organi[sz]ation|staff|"
-        r"group|unit|department|dept|club|award|circle|list|council)\b",
-        " qqadj ",
-    ),
-    (r"\bhead ?office\b|\bheadquarters\b|\bhq\b", " qqorg "),
-    (r"\bhead[- ]hunter", "headhunter"),
+    (rf"\b(?:{_CXO}|founders?|president|chairman)\s+{any_of(TEAM_WORDS)}\b", " qqadj "),
+    (r"\bhead ?office\b|\bheadquarters\b|\bhq\b", " qqorg ", ("head", "hq")),
+    (r"\bhead[- ]hunter", "headhunter", ("head",)),
     # French elision: d'agence, l'equipe.
-    (r"\b([dl])'(?=[a-z])", r"\1e "),
+    (r"\b([dl])'(?=[a-z])", r"\1e ", "'"),
 )
 
+_AND_RX = re.compile(r"\s*(?:&|\+|\band\b)\s*")
+_VICE_VP_RX = re.compile(r"\bvice\s+vp\b")
 _ABBREV_RX = re.compile(r"\b(" + "|".join(re.escape(k) for k in ABBREVIATIONS) + r")\b\.?")
 _VP_WORDS_RX = re.compile(
     r"\bvice[- ]?pres(?:ident(?:e|a|in)?)?\b\.?|\bvicepresident(?:e|a)?\b|\bvizeprasident(?:in)?\b"
@@ -175,19 +209,24 @@ _MID = _subs(
     (
         r"\b(vp|director|head of|of|for|manager|lead|cto|svp|evp|senior vp)\s+eng\b",
         r"\1 engineering",
+        ("eng",),
     ),
-    (r"\beng\b(?=\s+(?:manager|lead|director|team|org|operations))", "engineering"),
-    (r"\beng\b", "engineer"),
-    (r"\b(vp|director|head of|of|for|manager|lead|cto|senior vp)\s+dev\b", r"\1 development"),
-    (r"\bdev\b(?=\s+(?:manager|lead|director|team|org|operations))", "development"),
-    (r"\bdev\b", "developer"),
-    (r"\bco[- ](?=found|owner|fondat|fundad|grunder|gruender)", "co"),
-    (rf"\bco[- ](?=(?:{_CXO}|chair\w*|president)\b)", ""),
-    (r"\bvice[- ](?=chair|chancellor|principal|provost|dean|rector)", "vice "),
-    (r"\bnon[- ]exec(?:utive)?\b", "nonexecutive"),
-    (r"\bowner\s*[-/]?\s*operator", "owner operator"),
-    (r"\bhead\s*[,:]\s*(?!of\b)", "head of "),
-    (r"\bhead\s+[-–]\s+(?!of\b)", "head of "),
+    (r"\beng\b(?=\s+(?:manager|lead|director|team|org|operations))", "engineering", ("eng",)),
+    (r"\beng\b", "engineer", ("eng",)),
+    (
+        r"\b(vp|director|head of|of|for|manager|lead|cto|senior vp)\s+dev\b",
+        r"\1 development",
+        ("dev",),
+    ),
+    (r"\bdev\b(?=\s+(?:manager|lead|director|team|org|operations))", "development", ("dev",)),
+    (r"\bdev\b", "developer", ("dev",)),
+    (r"\bco[- ](?=found|owner|fondat|fundad|grunder|gruender)", "co", ("co",)),
+    (rf"\bco[- ](?=(?:{_CXO}|chair\w*|president)\b)", "", ("co",)),
+    (r"\bvice[- ](?=chair|chancellor|principal|provost|dean|rector)", "vice ", ("vice",)),
+    (r"\bnon[- ]exec(?:utive)?\b", "nonexecutive", ("non",)),
+    (r"\bowner\s*[-/]?\s*operator", "owner operator", ("owner",)),
+    (r"\bhead\s*[,:]\s*(?!of\b)", "head of ", ("head",)),
+    (r"\bhead\s+[-–]\s+(?!of\b)", "head of ", ("head",)),
     # Interim and acting holders hold the role.
     (rf"\b{any_of(INTERIM_WORDS)}\b", " qqinterim "),
     # Employers: "@ Acme", "at Acme", "bei", "chez", "en" up to the next separator.
@@ -201,32 +240,32 @@ _MID = _subs(
         r"[^|;()\[\]–•·]*",
         r"\1",
     ),
-    (r"\breport(?:s|ing)?\s+(?:in)?to\b[^|;()\[\]–•·]*", " "),
+    (r"\breport(?:s|ing)?\s+(?:in)?to\b[^|;()\[\]–•·]*", " ", ("report",)),
     # "Chief Diversity & Inclusion Officer" is one role.
     (
         r"\bchief\s+[a-z' -]*?(?:&|\+|\band\b)[a-z' -]*?\bofficer\b",
-        lambda m: re.sub(r"\s*(?:&|\+|\band\b)\s*", " ", m.group()),
+        lambda m: _AND_RX.sub(" ", m.group()),
+        ("chief",),
     ),
     # Ranges spelled with "to"/"bis": "Manager to Director".
     (
         r"\b(manager|lead|supervisor|principal|director|head|vp)\s+(?:to|bis)\s+"
         r"(?=(?:senior\s+|associate\s+)?(?:director|vp|head|manager|cxo|c-level)\b)",
         r"\1 qqrange ",
+        (" to ", " bis "),
     ),
 )
 
 
 def normalise(s: str) -> tuple[str, bool]:
     """Return a folded title without noise, abbreviations expanded, and whether it is interim."""
-    for rx, repl in _PRE:
-        s = rx.sub(repl, s)
+    s = _apply(_PRE, s)
     s = _VP_WORDS_RX.sub("vp", s)
     s = _ABBREV_RX.sub(lambda m: ABBREVIATIONS[m.group(1)], s)
     s = _VP_WORDS_RX.sub("vp", s)
-    s = re.sub(r"\bvice\s+vp\b", "vp", s)
+    s = _VICE_VP_RX.sub("vp", s)
     interim = "qqinterim" in s
-    for rx, repl in _MID:
-        s = rx.sub(repl, s)
+    s = _apply(_MID, s)
     interim = interim or "qqinterim" in s
     return s, interim
 

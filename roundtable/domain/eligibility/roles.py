@@ -7,9 +7,11 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from roundtable.domain.eligibility.normalise import (
+    SQL_HINTS,
     SQL_RX,
     display,
     fold,
+    hints_rx,
     is_junk,
     normalise,
 )
@@ -62,9 +64,16 @@ _PAST_RX = re.compile(rf"\b{any_of(PAST_WORDS)}\b")
 _RETIRED_RX = re.compile(rf"\b{any_of(RETIRED_WORDS)}\b")
 _EMERITUS_RX = re.compile(r"\bemerit(?:us|a|i)\b")
 _SOLO_RX = re.compile(rf"\b{any_of(SOLO_WORDS)}\b")
+_MARKERS = ((_NOW_RX, "now"), (_PAST_RX, "past"), (_RETIRED_RX, "retired"),
+            (_EMERITUS_RX, "emeritus"), (_SOLO_RX, "solo"))
+# Most roles carry no marker: one search finds out.
+_ANY_MARKER_RX = re.compile("|".join(f"(?:{rx.pattern})" for rx, _ in _MARKERS))
 _LEARNER_BARE_RX = re.compile(
     r"^(?:summer |student |graduate |management )?" + any_of(LEARNER_WORDS) + "$"
 )
+_SQL_HINTS_RX = hints_rx(SQL_HINTS)
+_LATIN_RX = re.compile(r"[a-z]")
+_NOT_ALNUM_RX = re.compile(r"[^a-z0-9]+")
 _TOKEN_RX = re.compile(r"\bqq(?:org|adj|interim)\b")
 _CLEAN_RX = re.compile(r"[^a-z0-9' -]+")
 _SPACE_RX = re.compile(r"\s+")
@@ -81,6 +90,7 @@ class _Role:
     level: Seniority | None = None
     family: str = ""
     reason: str = ""
+    rule_id: str = ""
     past: bool = False
     retired: bool = False
     emeritus: bool = False
@@ -116,11 +126,11 @@ def _split(text: str) -> list[_Role]:
 def _read_markers(role: _Role) -> None:
     """Set the status flags of a role and strip the words that carried them."""
     text = role.text
-    for rx, attr in ((_NOW_RX, "now"), (_PAST_RX, "past"), (_RETIRED_RX, "retired"),
-                     (_EMERITUS_RX, "emeritus"), (_SOLO_RX, "solo")):
-        if rx.search(text):
-            setattr(role, attr, True)
-            text = rx.sub(" ", text)
+    if _ANY_MARKER_RX.search(text):
+        for rx, attr in _MARKERS:
+            if rx.search(text):
+                setattr(role, attr, True)
+                text = rx.sub(" ", text)
     if "qqadj" in text:
         role.adjective = True
     had_org = "qqorg" in text
@@ -136,35 +146,49 @@ def _read_markers(role: _Role) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """What the title alone says."""
+    """What the title alone says, and the ids of the policy rules that decided it."""
 
     cls: str
     level: Seniority | None
     reasons: tuple[str, ...]
+    rules: tuple[str, ...] = ()
 
 
 _EMPTY_READING = Reading(EMPTY, None, ("the title is empty or a placeholder",))
+_UNREADABLE = "the title could not be read: it is written in a script this engine does not read"
+# Letters of the scripts the four languages are written in (Latin, with its accents).
+_OTHER_SCRIPT_RX = re.compile(r"[^\W\d_a-z\u00c0-\u024f\u1e00-\u1eff]")
+
+
+def _ids(roles: list[_Role]) -> tuple[str, ...]:
+    """Return the distinct rule ids of some roles, in order."""
+    return tuple(dict.fromkeys(r.rule_id for r in roles if r.rule_id))
 
 
 @lru_cache(maxsize=4096)
 def read_title(raw: str) -> Reading:
     """Classify a title on its own (policy step 0 and step 1)."""
     s = fold(raw)
-    if not re.search(r"[a-z]", s):
+    if not _LATIN_RX.search(s):
         if any(ch.isalpha() for ch in s):
-            return Reading(UNKNOWN, None, ("the title is in a script this engine does not read",))
+            return Reading(UNKNOWN, None, (_UNREADABLE,))
         return Reading(EMPTY, None, ("the title has no letters (only markup, symbols, numbers or "
                                      "nothing)",))
-    flat = " ".join(re.sub(r"[^a-z0-9]+", " ", s).split())
+    flat = " ".join(_NOT_ALNUM_RX.sub(" ", s).split())
     if flat in PLACEHOLDERS:
         return _EMPTY_READING
-    if SQL_RX.search(s):
+    if _SQL_HINTS_RX.search(s) and SQL_RX.search(s):
         return Reading(EMPTY, None, ("the title is markup or SQL, not a job title",))
+    other_script = _OTHER_SCRIPT_RX.search(s) is not None
     s, interim = normalise(s)
     roles = _split(s)
     for role in roles:
         _read_markers(role)
-    return _combine_roles(roles, interim)
+    reading = _combine_roles(roles, interim)
+    if other_script and reading.cls in (UNKNOWN, EMPTY):
+        # Latin letters beside another script that name no role: the title was not read.
+        return Reading(UNKNOWN, None, (_UNREADABLE,))
+    return reading
 
 
 def _classify_roles(roles: list[_Role]) -> list[_Role]:
@@ -177,9 +201,10 @@ def _classify_roles(roles: list[_Role]) -> list[_Role]:
             if role.adjective:
                 role.reason = "a leadership word names a team or an office here, not a role"
                 role.level = Seniority.INDIVIDUAL_CONTRIBUTOR
+                role.rule_id = "I7"
             continue
-        role.cls, role.level, role.family, role.reason, role.in_segment_ic, _, _ = classify(
-            role.text)
+        (role.cls, role.level, role.family, role.reason, role.in_segment_ic, _, _,
+         role.rule_id) = classify(role.text)
     kept: list[_Role] = []
     for role in roles:
         foldable = (
@@ -191,10 +216,10 @@ def _classify_roles(roles: list[_Role]) -> list[_Role]:
             # Words naming no role qualify the role before them ("Director, Creative"); the new
             # reading counts only when its match reaches into those words.
             merged = f"{prev.text} {role.text}"
-            cls, level, family, reason, bank, _, end = classify(merged)
+            cls, level, family, reason, bank, _, end, rule_id = classify(merged)
             if cls != UNKNOWN and end > len(prev.text):
                 prev.text, prev.cls, prev.level, prev.family = merged, cls, level, family
-                prev.reason, prev.in_segment_ic = reason, bank
+                prev.reason, prev.in_segment_ic, prev.rule_id = reason, bank, rule_id
             continue
         kept.append(role)
     # A leading role with no role word folds into the role after it ("Recruitment – Director").
@@ -202,10 +227,11 @@ def _classify_roles(roles: list[_Role]) -> list[_Role]:
             and kept[1].cls not in (UNKNOWN, EMPTY) and not kept[1].modifier \
             and not (kept[0].past or kept[0].retired):
         merged = f"{kept[0].text} {kept[1].text}"
-        cls, level, family, reason, bank, start, _ = classify(merged)
+        cls, level, family, reason, bank, start, _, rule_id = classify(merged)
         if cls != UNKNOWN and start < len(kept[0].text):
             kept[1] = replace(kept[1], text=merged, cls=cls, level=level, family=family,
-                              reason=reason, in_segment_ic=bank, notes=list(kept[1].notes))
+                              reason=reason, in_segment_ic=bank, rule_id=rule_id,
+                              notes=list(kept[1].notes))
         kept = kept[1:]
     return kept
 
@@ -239,34 +265,36 @@ def _status_adjust(role: _Role) -> None:
         if role.consumed:
             role.cls = EMPTY
         elif role.retired:
-            role.cls, role.reason = NO_ROLE, "'Retired' means no current role"
+            role.cls, role.reason, role.rule_id = NO_ROLE, "'Retired' means no current role", "I8"
         elif role.learner:
             role.cls, role.level = LEARNER, Seniority.INDIVIDUAL_CONTRIBUTOR
             role.reason = role.notes[0] if role.notes else "the title is a learner's role"
+            role.rule_id = "I2"
         elif role.solo:
-            role.cls = REVIEW
+            role.cls, role.rule_id = REVIEW, "R10"
             role.reason = ("a freelance or self-employed marker without a role: a solo or unclear "
                            "owner")
         elif role.emeritus:
-            role.cls, role.reason = REVIEW, "'Emeritus' is an honorary former role"
+            role.cls, role.rule_id = REVIEW, "R11"
+            role.reason = "'Emeritus' is an honorary former role"
         elif role.past:
             role.cls, role.reason = UNKNOWN, ""
         return
     if role.learner and role.cls != NO_ROLE:
-        role.cls, role.level = LEARNER, Seniority.INDIVIDUAL_CONTRIBUTOR
+        role.cls, role.level, role.rule_id = LEARNER, Seniority.INDIVIDUAL_CONTRIBUTOR, "I2"
         role.reason = role.notes[-1] if role.notes else "the title is a learner's role"
         return
     if role.retired:
         role.past = True
-        role.cls, role.level = NO_ROLE, None
+        role.cls, role.level, role.rule_id = NO_ROLE, None, "I8"
         role.reason = "'Retired' means no current role"
         return
     if role.emeritus:
-        role.cls, role.level = REVIEW, None
+        role.cls, role.level, role.rule_id = REVIEW, None, "R11"
         role.reason = f"'{display(role.text)} Emeritus' is an honorary former role"
         return
     if role.solo and role.cls == ELIGIBLE:
-        role.cls = REVIEW
+        role.cls, role.rule_id = REVIEW, "R10"
         role.reason = (f"'{display(role.text)}' with a freelance, fractional or sole-trader "
                        "marker is a solo or unclear founder or owner")
 
@@ -293,13 +321,13 @@ def _combine_roles(roles: list[_Role], interim: bool) -> Reading:
     if not working:
         if current or any(r.retired for r in roles):
             why = next((r.reason for r in current if r.reason), "'Retired' means no current role")
-            return Reading(NO_ROLE, None, (why, *notes))
+            return Reading(NO_ROLE, None, (why, *notes), ("I8",))
         if any(r.cls in (ELIGIBLE, REVIEW) for r in past):
             return Reading(REVIEW, None, ("only a former role at director level or above is "
-                                          "given, and no current role", *notes))
+                                          "given, and no current role", *notes), ("R11",))
         if past:
             return Reading(NO_ROLE, None, ("only a former role is given, and no current role",
-                                           *notes))
+                                           *notes), ("I8",))
         words = [r for r in roles if r.cls == UNKNOWN and r.text]
         if words and not all(is_junk(r.text) for r in words):
             return Reading(UNKNOWN, None, ("no words in the title name a role", *notes))
@@ -317,24 +345,29 @@ def _combine_roles(roles: list[_Role], interim: bool) -> Reading:
             if low.cls in GRADED or (low.cls == REVIEW and low.family == "rank"):
                 return Reading(REVIEW, None, (
                     f"'{display(a.text)}' or '{display(b.text)}' is a range or a choice that "
-                    "spans the director threshold", *notes))
+                    "spans the director threshold", *notes), ("R7",))
         if all(r.family == "vp" for r in eligible) and (
             any(r.in_segment_ic for r in eligible)
             or any(r.cls in (IC, SENIOR_IC, MANAGER) or r.family == "individual" for r in working)
         ):
             return Reading(REVIEW, None, (
                 "VP here reads as a bank officer grade attached to an individual role",
-                *notes))
+                *notes), ("R3",))
         best = max(eligible, key=lambda r: r.level.rank if r.level else 0)
         reasons = [r.reason for r in eligible[:3]]
-        return Reading(ELIGIBLE, best.level, (*dict.fromkeys(reasons), *notes))
+        return Reading(ELIGIBLE, best.level, (*dict.fromkeys(reasons), *notes),
+                       _ids(eligible[:3]))
     reviews = [r for r in working if r.cls == REVIEW]
     if reviews:
-        return Reading(REVIEW, None, (*dict.fromkeys(r.reason for r in reviews[:3]), *notes))
+        return Reading(REVIEW, None, (*dict.fromkeys(r.reason for r in reviews[:3]), *notes),
+                       _ids(reviews[:3]))
     for cls in _BELOW_PRIORITY:
         picked = [r for r in working if r.cls == cls]
         if picked:
             level = max((r.level for r in picked if r.level), key=lambda v: v.rank, default=None)
-            reasons = [r.reason for r in picked[:2]]
-            return Reading(cls, level, (*dict.fromkeys(reasons), *notes))
+            # A leadership word naming a team beside the role (policy I7) decided it too.
+            teams = [r for r in working if r.cls == ADJECTIVE and r not in picked[:2]]
+            reasons = [r.reason for r in picked[:2] + teams[:1]]
+            return Reading(cls, level, (*dict.fromkeys(reasons), *notes),
+                           _ids(picked[:2] + teams))
     return _EMPTY_READING  # pragma: no cover - every class is in _BELOW_PRIORITY

@@ -178,7 +178,9 @@ IC_NOUNS: dict[str, Words] = {
         "carers?", "guards?", "lifeguards?", "models?", "actors?", "actress(?:es)?", "musicians?",
         "singers?", "dancers?", "athletes?", "players?", "streamers?", "influencers?",
         "creators?", "bloggers?", "youtubers?", "volunteers?", "tellers?", "estimators?",
-        "dispatchers?", "machinists?", "assemblers?", "handlers?",
+        "dispatchers?", "machinists?", "assemblers?", "handlers?", "setters?", "tenders?",
+        "minders?", "fitters?", "installers?", "makers?", "repairers?", "finishers?", "sorters?",
+        "graders?", "packers?", "pickers?", "loaders?", "fundraisers?",
     ),
     "de": (
         "ingenieur(?:in)?", "entwickler(?:in)?", "softwareentwickler(?:in)?",
@@ -251,6 +253,138 @@ PARTNER_MODIFIERS: Words = (
     "deal", "practice", "global", "regional", "country", "office", "industry", "lead",
     "co-?managing", "national", "local", "transaction", "litigation", "corporate",
 )
+
+# Words after a leadership word that make it a team, an office or a group, not a role (I7):
+# "CTO Office", "CEO Council", "CFO Practice".
+TEAM_WORDS: dict[str, Words] = {
+    "en": (
+        "office", "team", "org", "organi[sz]ation", "staff", "group", "unit", "department",
+        "dept", "club", "award", "circle", "list", "council", "practice", "advisory(?: group)?",
+        "forum", "programme", "program", "network", "community", "lab", "desk", "initiative",
+        "task ?force", "fellowship", "cabinet", "track", "pod", "squad", "cohort", "academy",
+    ),
+    "de": ("buro", "stab", "stabsstelle", "referat", "kreis"),
+    "fr": ("bureau", "cabinet", "equipe", "comite", "pole"),
+    "es": ("oficina", "gabinete", "equipo", "despacho"),
+}
+# Words before a leadership word that make it an office: "Office of the CTO", "Bureau du PDG".
+OFFICE_WORDS: dict[str, Words] = {
+    "en": ("office", "team", "council", "staff"),
+    "de": ("buro", "stab", "team"),
+    "fr": ("bureau", "cabinet", "equipe"),
+    "es": ("oficina", "gabinete", "equipo", "despacho"),
+}
+
+# Occupations that take "head", "chief", "jefe", "en chef", "Ober-"/"Chef-" as a craft rank (I6):
+# "Head Waiter", "camarero jefe", "sommelière en chef", "Oberkellner", "Chefportier".
+CRAFT_NOUNS: dict[str, Words] = {
+    "en": (
+        "cook", "waiter", "waitress", "bartender", "barista", "gardener", "groundsman",
+        "groundskeeper", "lifeguard", "porter", "custodian", "janitor", "housekeeper", "baker",
+        "brewer", "butcher", "butler", "coach", "trainer", "cashier", "teller", "caretaker",
+        "concierge", "sommelier", "server", "driver", "mechanic", "nurse", "librarian", "usher",
+        "steward", "stewardess", "purser", "perfumer", "winemaker", "carpenter", "mate",
+        "conductor", "guard", "cellar master", "pastry chef", "dental technician",
+        "stage technician", "metallurgist", "receptionist", "bookmaker", "blogger",
+    ),
+    "de": (
+        "kellner", "kellnerin", "koch", "kochin", "portier", "portiere", "steward", "stewardess",
+        "gartner", "gartnerin", "sommelier", "sommeliere", "konditor", "konditorin", "backer",
+        "backerin", "pfleger", "schwester", "mechaniker", "monteur", "maschinist",
+    ),
+    "fr": (
+        "cuisinier", "cuisiniere", "sommelier", "sommeliere", "patissier", "patissiere",
+        "serveur", "serveuse", "jardinier", "jardiniere", "infirmier", "infirmiere",
+        "mecanicien", "mecanicienne", "barman", "concierge", "boulanger", "boulangere",
+        "caissier", "caissiere", "steward", "hotesse", "de cabine", "de rang", "de partie",
+        "de cuisine", "de choeur", "d'orchestre", "de orchestre", "eclairagiste", "decorateur",
+        "operateur", "machiniste", "monteur", "monteuse",
+    ),
+    "es": (
+        "cocinero", "cocinera", "camarero", "camarera", "repostero", "repostera", "pastelero",
+        "pastelera", "sumiller", "sumillera", "panadero", "panadera", "jardinero", "jardinera",
+        "enfermero", "enfermera", "mecanico", "mecanica", "conserje", "carnicero", "carnicera",
+        "maquinista", "portero", "portera", "barman", "azafata", "revisor", "revisora",
+    ),
+}
+
+# Directors of a craft in every language (I6): music, orchestra, funeral, photography, casting,
+# art direction, a kitchen; German compounds ("Art-Direktor", "Küchendirektor") included.
+CRAFT_DIRECTORS: dict[str, Words] = {
+    "en": (
+        r"(?:art|casting|music|musical|choir|band|orchestra|funeral(?: services?)?)[- ]director",
+    ),
+    "de": (
+        r"(?:art|casting|kuchen|musik|chor|kapell|film|ballett)[- ]?direktor(?:in)?",
+        r"(?:musik|chor|kapell|band|ensemble|orchester|spiel|reise|kurs)leit(?:er|erin|ung)",
+        "kapellmeister(?:in)?", "dirigent(?:in)?", r"bestatt\w*",
+    ),
+    "fr": (
+        r"direct(?:eur|rice) (?:musical|musicale|de la musique|d'orchestre|de orchestre"
+        r"|de casting|de la photo(?:graphie)?|artistique|de (?:la )?creation graphique)",
+        r"direct(?:eur|rice) (?:de |d')?(?:\w+ )*(?:pompes funebres|funerai(?:re|res))",
+        r"(?:chef|cheffe) (?:de choeur|de chœur|d'orchestre|de orchestre|decorat\w*"
+        r"|eclairagiste|operat\w*|de cabine|de rang|de partie|de cuisine|cuisinier\w*"
+        r"|patissier\w*)",
+        "demi-?chef de rang", "caporal-?chef", "sergent-?chef",
+    ),
+    "es": (
+        r"direct(?:or|ora) (?:de |del )?(?:orquesta|coro|banda|musica|musical|fotografia"
+        r"|casting|arte|pompas funebres|funeraria)",
+    ),
+}
+
+# Outlets: the manager of one is a store or branch manager (I4), its director a unit-level one
+# (R6). Per language; "magasin de meubles" and "tienda de tabaco" are outlets too.
+OUTLET_WORDS: dict[str, Words] = {
+    "de": (
+        r"\w*filial\w*", r"\w*zweigstell\w*", r"\w*niederlassung\w*", r"\w*verkaufsstell\w*",
+        r"\w*markt", r"hotel\w*", "bezirks", "gebiets", r"\w*werks",
+    ),
+    "fr": (
+        "magasins?", "boutiques?", "librairie", r"supermarches?", r"hypermarches?",
+        "grand magasin", "agence(?: bancaire)?", "succursale", "rayon", "point de vente",
+        "restaurant", "hotel", "pharmacie", "station",
+    ),
+    "es": (
+        "tiendas?", "sucursal(?:es)?", "grandes almacenes", "supermercado", "hipermercado",
+        "libreria", "jugueteria", "gasolinera", "estanco", "farmacia", "restaurante", "hotel",
+        "planta", "fabrica", "pizzeria", "pasteleria", "panaderia",
+    ),
+}
+
+# Company-wide functions whose German "Leiter" is a head of function (E8: "Leiter Finanzen" is a
+# CFO); a Leiter of anything else is between manager and director (R9).
+COMPANY_FUNCTIONS: Words = (
+    r"finanz\w*", "it", "edv", r"technik\w*", r"personal\w*", "hr", "marketing", "einkauf",
+    r"forschung\w*", "entwicklung", r"produktion\w*", r"recht\w*", r"verwaltung\w*",
+    "controlling", r"kommunikation\w*", "strategie", "operations", r"logistik\w*",
+    "rechnungswesen", "digital", "informatik", "technologie",
+)
+
+# Public-service units whose chief is not the head of the whole organisation (R4).
+PUBLIC_UNITS: Words = (
+    "probation", "parole", "deputy", "prison", "detention", "custody", "corrections",
+    "correctional", "jail", "court", "forestry inspector", "police officer", "inspector",
+    "investigator", "warden", "clerk", "detective", "magistrate", "dispatcher",
+)
+
+# Agent-noun endings of occupations (an individual contributor when no leadership word is read):
+# German "-techniker", French "-euse", Spanish "-ista" ("Entsorgungstechniker", "tisseuse").
+AGENT_ENDINGS: dict[str, Words] = {
+    "en": ("ologist", "ician", "grapher", "smith", "wright"),
+    "de": (
+        "techniker(?:in)?", "ist(?:in)?", "olog(?:e|in)?", "berater(?:in)?", "arbeiter(?:in)?",
+        "designer(?:in)?", "zeichner(?:in)?", "begleiter(?:in)?", "fahrer(?:in)?",
+        "mechaniker(?:in)?", "elektroniker(?:in)?", "monteur(?:in)?", "ingenieur(?:in)?",
+        "informatiker(?:in)?", "entwickler(?:in)?", "kauf(?:mann|frau)", "fachkraft",
+        "helfer(?:in)?", "pfleger(?:in)?", "verwalter(?:in)?", "bauer(?:in)?", "macher(?:in)?",
+        "wirt(?:in)?", "gestalter(?:in)?", "planer(?:in)?", "tischler(?:in)?", "kellner(?:in)?",
+        "meister(?:in)?",
+    ),
+    "fr": ("eur", "euse", "rice", "ier", "iere", "iste", "ien", "ienne", "logue", "metre"),
+    "es": ("ero", "era", "ista", "logo", "loga", "ario", "aria"),
+}
 
 # ------------------------------------------------------------ writing matched words back
 

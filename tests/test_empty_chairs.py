@@ -535,3 +535,22 @@ def test_purge_removes_the_history_too(make_event, organizer_id) -> None:
     registrations.purge(db.session, now=NOW, ended_before=NOW - timedelta(days=90))
     db.session.commit()
     assert not attendance.history_of(db.session, "ada@ada.example", NOW)
+
+
+def test_the_export_carries_the_answer_and_the_attendance(event, organizer_id) -> None:
+    import io
+
+    from roundtable.domain import reports
+
+    ada, bob = admit(event, "ada"), admit(event, "bob")
+    tick(event, START - 72 * H)
+    registrations.reconfirm(db.session, now=START - 70 * H, registration_id=ada)
+    registrations.check_in(db.session, actor=organizer_id, now=START, registration_id=ada)
+    attendance.close_event(db.session, actor=organizer_id, now=START + 2 * H, event_id=event.id)
+    db.session.commit()
+    out = io.StringIO()
+    reports.write_csv(db.session, db.session.get(Event, event.id), out)
+    lines = [line.split(",") for line in out.getvalue().splitlines()]
+    assert lines[0][-2:] == ["still_coming", "attendance"]
+    assert [line[-2:] for line in lines[1:]] == [["yes", "attended"], ["", "no_show"]]
+    assert lines[2][1] == row(bob).email

@@ -476,6 +476,8 @@ COLUMNS = [
     "checked_in_at",
     "added_by_organizer",
     "discussion_topic",
+    "still_coming",
+    "attendance",
 ]
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -535,6 +537,8 @@ def rows(session: Session, event: Event, query: AttendeeQuery | None = None,
                 when(r.checked_in_at),
                 "yes" if r.added_by_organizer else "no",
                 r.discussion_topic,
+                r.reconfirmation.value if r.reconfirmation else "",
+                r.attendance.value if r.attendance else "",
             )
         ]
 

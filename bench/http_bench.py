@@ -249,7 +249,7 @@ def wrk(url: str, seconds: int, connections: int, script: Path | None = None,
     percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return Run(rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
-               p50=_ms(percentiles["50"]), p99=_ms(percentiles["99"]),
+               p50=_ms(percentiles.get("50", "0ms")), p99=_ms(percentiles.get("99", "0ms")),
                requests=int(re.search(r"(\d+) requests in", out).group(1)),  # type: ignore[union-attr]
                bad=int(bad.group(1)) if bad else 0)
 

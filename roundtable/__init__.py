@@ -70,7 +70,10 @@ def register_extensions(app: Flask) -> None:
     except LimitsConfigurationError as exc:  # an unknown scheme, or redis:// without redis
         raise ConfigError("RATELIMIT_STORAGE_URI", str(exc)) from exc
     bootstrap.init_app(app)
-    login_manager.init_app(app)
+    # Public pages never ask who is signed in: loading the user there would make Flask-Login's
+    # "strong" check rewrite an anonymous visitor's session (and its cookie) on every page. The
+    # console's templates get ``current_user`` from the organizer blueprint instead.
+    login_manager.init_app(app, add_context_processor=False)
     login_manager.login_view = "organizer.log_in"
     login_manager.login_message = "Please sign in to use the organizer console."
     login_manager.login_message_category = "info"

@@ -160,6 +160,8 @@ class Registration(Base):
         UniqueConstraint("event_id", "queue_position", name="uq_registration_event_queue"),
         Index("ix_registration_event_status", "event_id", "status"),
         Index("ix_registration_event_email_key", "event_id", "email_key"),
+        # The latest change of an event's registrations stamps its seat figures (public pages).
+        Index("ix_registration_event_updated", "event_id", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from roundtable.database import begin_write
 from roundtable.domain import lifecycle
@@ -60,6 +60,10 @@ def company_key(email: str | None, company: str | None) -> str | None:
     return name or None
 
 
+# The session's transaction and the events it has locked (a second lock_event finds them there).
+_LOCKED = "roundtable_locked_events"
+
+
 def lock_event(
     session: Session, *, event_id: int | None = None, slug: str | None = None
 ) -> Event:
@@ -70,14 +74,25 @@ def lock_event(
     the transaction's ``lock_timeout`` (set by ``database.write_transaction``).
     """
     begin_write(session)
+    if isinstance(session, scoped_session):
+        session = session()
+    transaction = session.get_transaction()
+    held = session.info.get(_LOCKED)
+    if held is not None and held[0] is transaction:
+        for event in held[1]:  # locked already in this transaction: it cannot have changed
+            if event.id == event_id or (event_id is None and event.slug == slug):
+                return event
+    else:
+        held = session.info[_LOCKED] = (transaction, [])
     where = Event.id == event_id if event_id is not None else Event.slug == slug
     query = select(Event).where(where).execution_options(populate_existing=True)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
-    event = session.scalar(query)
-    if event is None:
+    found = session.scalar(query)
+    if found is None:
         raise NotFound("There is no roundtable at this address.")
-    return event
+    held[1].append(found)
+    return found
 
 
 def confirmed_counts(session: Session, event_ids: Iterable[int]) -> dict[int, int]:

@@ -110,16 +110,20 @@ def by_token(session: Session, token: str) -> SignupRequest | None:
     )
 
 
-def confirm(session: Session, *, now: datetime, token: str, secret_key: str) -> Confirmation:
+def confirm(
+    session: Session, *, now: datetime, token: str, secret_key: str, slug: str | None = None
+) -> Confirmation:
     """Admit the person whose address answered: a seat, the waiting list, review or a no.
 
     A link used again shows the earlier outcome; an expired one raises LinkExpired, an unknown
-    one NotFound.
+    one (or one of another event than ``slug``'s, when given) NotFound.
     """
     signup = by_token(session, token)
     if signup is None:
         raise NotFound("This confirmation link is not valid. Please sign up again.")
-    seating.lock_event(session, event_id=signup.event_id)
+    event = seating.lock_event(session, event_id=signup.event_id)
+    if slug is not None and event.slug != slug:
+        raise NotFound("This confirmation link is not valid. Please sign up again.")
     session.refresh(signup)
     if signup.confirmed_at is not None and signup.registration_id is not None:
         earlier = registrations.Admission(
@@ -172,8 +176,8 @@ def sign_up(
     secret_key: str,
 ) -> SignupOutcome:
     """Take a leader's signup: mailed for confirmation first where the event asks for it."""
-    asks = session.scalar(select(Event.confirm_email).where(Event.slug == slug))
-    if asks is None or asks:
+    event = seating.lock_event(session, slug=slug)  # what follows finds it locked already
+    if event.confirm_email:
         request(session, now=now, slug=slug, applicant=applicant, secret_key=secret_key)
         return SignupOutcome(None)
     return SignupOutcome(registrations.admit(

@@ -76,6 +76,7 @@ def lock_event(
     begin_write(session)
     if isinstance(session, scoped_session):
         session = session()
+    session.connection()  # the transaction begins now (on PostgreSQL it would at the SELECT)
     transaction = session.get_transaction()
     held = session.info.get(_LOCKED)
     if held is not None and held[0] is transaction:
@@ -93,6 +94,17 @@ def lock_event(
         raise NotFound("There is no roundtable at this address.")
     held[1].append(found)
     return found
+
+
+def reread(session: Session, row: object) -> None:
+    """Read ``row`` again now that ``lock_event`` holds the lock, if it was read before it.
+
+    On PostgreSQL a row read before the event's row lock may have changed while this
+    transaction waited for it. On SQLite the lock is the transaction's first step (a
+    transaction that had only read begins again, its rows read afresh), so nothing can have.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        session.refresh(row)
 
 
 def confirmed_counts(session: Session, event_ids: Iterable[int]) -> dict[int, int]:

@@ -124,7 +124,7 @@ def confirm(
     event = seating.lock_event(session, event_id=signup.event_id)
     if slug is not None and event.slug != slug:
         raise NotFound("This confirmation link is not valid. Please sign up again.")
-    session.refresh(signup)
+    seating.reread(session, signup)
     if signup.confirmed_at is not None and signup.registration_id is not None:
         earlier = registrations.Admission(
             registrations.registration_of(session, signup.registration_id), duplicate=True

@@ -382,10 +382,10 @@ def _rounds(data: Data, base: str, trivial: str, target: int, tmp: Path, scale: 
             ("event page", lambda: wrk(f"{base}/events/{slug}", args.seconds, args.connections)),
             ("event .ics", lambda: wrk(f"{base}/events/{slug}.ics", args.seconds,
                                        args.connections)),
-            ("signup POST", lambda: wrk(base, args.seconds, args.connections, script,
-                                        {**env, "WRK_REQUESTS": str(signup_file)})),
-            ("confirm POST", lambda: wrk(base, args.seconds, args.connections, script,
-                                         {**env, "WRK_REQUESTS": str(confirm_file)})),
+            ("signup POST", lambda f=signup_file: wrk(base, args.seconds, args.connections,
+                                                      script, {**env, "WRK_REQUESTS": str(f)})),
+            ("confirm POST", lambda f=confirm_file: wrk(base, args.seconds, args.connections,
+                                                        script, {**env, "WRK_REQUESTS": str(f)})),
         ]
         if round_no % 2:
             loads.reverse()

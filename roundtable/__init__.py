@@ -86,10 +86,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_request_guards(app: Flask) -> None:
-    """Install the checks every request passes first, and the id converter routes use."""
+    """Install the checks every request passes first, the id converter routes use, and the
+    session cookie's interface."""
     from roundtable.web import guards
+    from roundtable.web.cookies import SessionCookies
 
     guards.register(app)
+    app.session_interface = SessionCookies()
 
 
 def register_blueprints(app: Flask) -> None:

@@ -12,16 +12,33 @@ themselves are loaded, and their figures counted, only when a page must be made 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple, Unpack
 
-from sqlalchemy import Integer, Row, ScalarSelect, bindparam, func, null, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Row,
+    ScalarSelect,
+    and_,
+    bindparam,
+    func,
+    null,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
 from roundtable.domain import events
 from roundtable.domain.errors import NotFound
-from roundtable.domain.models import Event, EventStatus, Registration, RegistrationStatus
+from roundtable.domain.models import (
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    UTCDateTime,
+)
 
 LISTING_PAGE = 10  # events per page of the listing: its cost stays flat however many there are
 
@@ -36,24 +53,39 @@ def _latest_change() -> ScalarSelect[datetime]:
     )
 
 
-# Statements built once; the values are bound per call. A row is every column of the event,
-# then the stamp.
-_ROWS = select(*Event.__table__.c, _latest_change())
+# Statements built once; the values are bound per call. They run on the session's connection
+# and return rows, not ORM objects: the event's columns as stored (untyped: the revision only
+# needs to differ when they do), when it last changed, whether it has ended and whether it
+# takes signups at ``now`` (events.is_past and events.is_open_for_registration, in SQL), the
+# stamp of its seat figures.
+_NOW = bindparam("now", type_=UTCDateTime())
+_COLUMNS: tuple[ColumnElement[Any], ...] = (
+    *(type_coerce(column, NullType()).label(column.name) for column in Event.__table__.c),
+    Event.updated_at.label("last_change"),
+    (Event.ends_at <= _NOW).label("is_past"),
+    and_(Event.status == EventStatus.PUBLISHED,
+         _NOW < func.coalesce(Event.registration_deadline, Event.starts_at)).label("is_open"),
+)
+_ROWS = select(*_COLUMNS, _latest_change().label("stamp"))
+_BARE = select(*_COLUMNS, null().label("stamp"))
 _BY_SLUG = _ROWS.where(Event.slug == bindparam("slug"))
-_BARE_BY_SLUG = select(*Event.__table__.c, null()).where(Event.slug == bindparam("slug"))
+_BARE_BY_SLUG = _BARE.where(Event.slug == bindparam("slug"))
 # Published events that have not ended, soonest first. An event lasts at most events.LONGEST,
 # so none that started before ``now - LONGEST`` is still on: that bound lets the (status,
 # starts_at) index skip every past event.
-_UPCOMING = (
-    _ROWS.where(
-        Event.status == EventStatus.PUBLISHED,
-        Event.starts_at > bindparam("started_after"),
-        Event.ends_at > bindparam("now"),
-    )
-    .order_by(Event.starts_at, Event.id)
+_ON = (
+    Event.status == EventStatus.PUBLISHED,
+    Event.starts_at > bindparam("started_after", type_=UTCDateTime()),
+    Event.ends_at > _NOW,
 )
-_UPCOMING_BARE = _UPCOMING.with_only_columns(*Event.__table__.c, null())
-_PAGE = _UPCOMING.offset(bindparam("skip", type_=Integer)).limit(bindparam("take", type_=Integer))
+_UPCOMING_BARE = _BARE.where(*_ON).order_by(Event.starts_at, Event.id)
+_PAGE = (
+    _ROWS.where(*_ON)
+    .order_by(Event.starts_at, Event.id)
+    .offset(bindparam("skip", type_=Integer))
+    .limit(bindparam("take", type_=Integer))
+)
+_REVISION = slice(0, len(Event.__table__.c))
 
 
 def _seats(status: RegistrationStatus) -> ScalarSelect[int]:
@@ -71,30 +103,22 @@ _WITH_FIGURES = select(
 ).where(Event.id.in_(bindparam("ids", expanding=True)))
 
 
-@dataclass(frozen=True)
-class Shown:
+class Shown(NamedTuple):
     """What decides an event's public page: its revision, its seat figures' stamp, open or past."""
 
     event_id: int
-    revision: tuple[object, ...]
+    revision: tuple[object, ...]  # every column as stored
     last_change: datetime  # when the event itself last changed
-    stamp: datetime | None  # when its registrations last changed (None: it has none)
+    stamp: object  # when its registrations last changed, as stored (None: it has none)
     is_past: bool
     is_open: bool
 
 
-def _shown(rows: Sequence[Row[Any]], now: datetime) -> list[Shown]:
-    """Return what decides the page of each row (the event's columns, then the stamp)."""
+def _shown(rows: Sequence[Row[Unpack[tuple[Any, ...]]]]) -> list[Shown]:
+    """Return what decides the page of each row."""
     return [
-        Shown(
-            event_id=row.id,
-            revision=tuple(row[:-1]),
-            last_change=row.updated_at,
-            stamp=row[-1],
-            is_past=events.has_ended(row.ends_at, now),
-            is_open=events.takes_signups(row.status, row.starts_at, row.registration_deadline,
-                                         now),
-        )
+        Shown(row.id, tuple(row[_REVISION]), row.last_change, row.stamp, bool(row.is_past),
+              bool(row.is_open))
         for row in rows
     ]
 
@@ -106,10 +130,10 @@ def by_slug(session: Session, slug: str, now: datetime, *, figures: bool = True)
     unknown slug or a draft.
     """
     statement = _BY_SLUG if figures else _BARE_BY_SLUG
-    row = session.execute(statement, {"slug": slug}).one_or_none()
-    if row is None or row.status == EventStatus.DRAFT:
+    row = session.connection().execute(statement, {"slug": slug, "now": now}).one_or_none()
+    if row is None or row.status == EventStatus.DRAFT.value:
         raise NotFound("There is no roundtable at this address.")
-    return _shown([row], now)[0]
+    return _shown([row])[0]
 
 
 def _upcoming_values(now: datetime) -> dict[str, datetime]:
@@ -121,15 +145,16 @@ def upcoming(session: Session, now: datetime, page: int = 1) -> tuple[list[Shown
 
     One query, whatever the number of events and registrations.
     """
-    rows = session.execute(_PAGE, {**_upcoming_values(now), "skip": (page - 1) * LISTING_PAGE,
-                                   "take": LISTING_PAGE + 1}).all()
-    return _shown(rows[:LISTING_PAGE], now), len(rows) > LISTING_PAGE
+    rows = session.connection().execute(_PAGE, {
+        **_upcoming_values(now), "skip": (page - 1) * LISTING_PAGE, "take": LISTING_PAGE + 1,
+    }).all()
+    return _shown(rows[:LISTING_PAGE]), len(rows) > LISTING_PAGE
 
 
 def all_upcoming(session: Session, now: datetime) -> list[Shown]:
     """Return every upcoming event (the calendar feed), without seat figures."""
-    rows = session.execute(_UPCOMING_BARE, _upcoming_values(now)).all()
-    return _shown(rows, now)
+    rows = session.connection().execute(_UPCOMING_BARE, _upcoming_values(now)).all()
+    return _shown(rows)
 
 
 def loaded(session: Session, shown: Sequence[Shown]) -> list[events.Listing]:

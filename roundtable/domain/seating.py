@@ -78,7 +78,7 @@ def lock_event(
         session = session()
     session.connection()  # the transaction begins now (on PostgreSQL it would at the SELECT)
     transaction = session.get_transaction()
-    held = session.info.get(_LOCKED)
+    held: tuple[object, list[Event]] | None = session.info.get(_LOCKED)
     if held is not None and held[0] is transaction:
         for event in held[1]:  # locked already in this transaction: it cannot have changed
             if event.id == event_id or (event_id is None and event.slug == slug):

@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, MutableMapping
 from dataclasses import dataclass
 from threading import Lock
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from flask import current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
@@ -27,7 +27,7 @@ CAPACITY = 256  # bodies per app and process: a page is ~10 KiB, a feed of 1,000
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 # What a cached page holds where its form's CSRF token goes (each session has its own token).
-TOKEN_SLOT = "__roundtable_csrf_token__"
+CSRF_SLOT = "__roundtable_csrf_slot__"
 
 
 @dataclass(frozen=True)
@@ -104,10 +104,10 @@ def page(key: Hashable, render: Callable[[], str]) -> str:
     def make() -> bytes:
         text = render()
         token = g.get(current_app.config["WTF_CSRF_FIELD_NAME"])  # set if a form was rendered
-        return (text.replace(token, TOKEN_SLOT) if token else text).encode()
+        return (text.replace(token, CSRF_SLOT) if token else text).encode()
 
     text = _body(key, make).data.decode()
-    return text.replace(TOKEN_SLOT, generate_csrf()) if TOKEN_SLOT in text else text
+    return text.replace(CSRF_SLOT, generate_csrf()) if CSRF_SLOT in text else text
 
 
 def conditional(key: Hashable, make: Callable[[], bytes], mimetype: str, *,

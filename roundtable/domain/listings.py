@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, NamedTuple, Unpack
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -114,7 +114,7 @@ class Shown(NamedTuple):
     is_open: bool
 
 
-def _shown(rows: Sequence[Row[Unpack[tuple[Any, ...]]]]) -> list[Shown]:
+def _shown(rows: Sequence[Row[*tuple[Any, ...]]]) -> list[Shown]:
     """Return what decides the page of each row."""
     return [
         Shown(row.id, tuple(row[_REVISION]), row.last_change, row.stamp, bool(row.is_past),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -105,12 +105,16 @@ ALREADY_REGISTERED_EVERY = timedelta(hours=1)
 
 def find_by_address(session: Session, event_id: int, email: str) -> Registration | None:
     """Return the event's registration of the same person (by address key), if any."""
-    return session.scalar(
-        select(Registration)
-        .where(Registration.event_id == event_id, Registration.email_key == address_key(email))
-        .order_by(Registration.id)
-        .limit(1)
-    )
+    return session.scalar(_BY_ADDRESS, {"event_id": event_id, "key": address_key(email)})
+
+
+_BY_ADDRESS = (
+    select(Registration)
+    .where(Registration.event_id == bindparam("event_id"),
+           Registration.email_key == bindparam("key"))
+    .order_by(Registration.id)
+    .limit(1)
+)
 
 
 def remind_registered(session: Session, registration: Registration, now: datetime) -> bool:

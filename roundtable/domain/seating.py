@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, scoped_session
 
 from roundtable.database import begin_write
@@ -62,6 +62,18 @@ def company_key(email: str | None, company: str | None) -> str | None:
 
 # The session's transaction and the events it has locked (a second lock_event finds them there).
 _LOCKED = "roundtable_locked_events"
+# lock_event's statements, built once: by (id or slug, FOR UPDATE).
+_LOCK_QUERIES = {
+    (by_id, for_update): (
+        lambda q: q.with_for_update() if for_update else q
+    )(
+        select(Event)
+        .where((Event.id if by_id else Event.slug) == bindparam("key"))
+        .execution_options(populate_existing=True)
+    )
+    for by_id in (True, False)
+    for for_update in (True, False)
+}
 
 
 def lock_event(
@@ -85,11 +97,9 @@ def lock_event(
                 return event
     else:
         held = session.info[_LOCKED] = (transaction, [])
-    where = Event.id == event_id if event_id is not None else Event.slug == slug
-    query = select(Event).where(where).execution_options(populate_existing=True)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    found = session.scalar(query)
+    by_id = event_id is not None
+    query = _LOCK_QUERIES[by_id, session.get_bind().dialect.name == "postgresql"]
+    found = session.scalar(query, {"key": event_id if by_id else slug})
     if found is None:
         raise NotFound("There is no roundtable at this address.")
     held[1].append(found)

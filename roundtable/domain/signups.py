@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from roundtable.domain import lifecycle, registrations, seating, tokens
 from roundtable.domain.addresses import address_key
 from roundtable.domain.errors import DomainError, NotFound, RegistrationClosed
-from roundtable.domain.models import Event, EventStatus, SignupRequest
+from roundtable.domain.models import Event, EventStatus, SignupRequest, UTCDateTime
 from roundtable.notify import outbox
 
 CONFIRM_WITHIN = timedelta(hours=24)
@@ -70,17 +70,7 @@ def request(
     if existing is not None and not lifecycle.is_cancelled(existing):
         registrations.remind_registered(session, existing, now)
         return event
-    waiting = session.scalar(
-        select(SignupRequest)
-        .where(
-            SignupRequest.event_id == event.id,
-            SignupRequest.email_key == key,
-            SignupRequest.confirmed_at.is_(None),
-            SignupRequest.expires_at > now,
-        )
-        .order_by(SignupRequest.id.desc())
-        .limit(1)
-    )
+    waiting = session.scalar(_WAITING, {"event_id": event.id, "key": key, "now": now})
     signup = waiting or SignupRequest(event_id=event.id, salt=tokens.new_salt(), created_at=now)
     signup.name = applicant.name.strip()
     signup.email = email
@@ -101,13 +91,26 @@ def request(
     return event
 
 
+# The signup of the same address still waiting to be confirmed: built once, bound per call.
+_WAITING = (
+    select(SignupRequest)
+    .where(
+        SignupRequest.event_id == bindparam("event_id"),
+        SignupRequest.email_key == bindparam("key"),
+        SignupRequest.confirmed_at.is_(None),
+        SignupRequest.expires_at > bindparam("now", type_=UTCDateTime()),
+    )
+    .order_by(SignupRequest.id.desc())
+    .limit(1)
+)
+_BY_TOKEN_HASH = select(SignupRequest).where(SignupRequest.token_hash == bindparam("hash"))
+
+
 def by_token(session: Session, token: str) -> SignupRequest | None:
     """Return the signup whose confirmation token is ``token``, or None."""
     if not token or len(token) > 100:
         return None
-    return session.scalar(
-        select(SignupRequest).where(SignupRequest.token_hash == tokens.hash_token(token))
-    )
+    return session.scalar(_BY_TOKEN_HASH, {"hash": tokens.hash_token(token)})
 
 
 def confirm(

@@ -406,15 +406,39 @@ def _rounds(data: Data, base: str, trivial: str, target: int, tmp: Path, scale: 
 
 def _memory(settings: dict[str, str], port: int, data: Data, target: int) -> tuple[int, int]:
     """Return one worker's RSS (KiB) after 100 and after 10,000 requests to the public pages."""
+    import http.client
+
     slug = f"target-{target}"
-    paths = f"/ /events/{slug} /events/{slug}.ics /calendar.ics /events/{slug}"
-    env = {"WRK_PATHS": paths}
-    script = BENCH / "wrk_count.lua"
-    with _serving_on(port, settings, workers=1) as (base, master):
-        # Counted at the server: the worker's own count of what it answered.
-        wrk(base, 60, 1, script, {**env, "WRK_LIMIT": "100"})
+    paths = ["/", f"/events/{slug}", f"/events/{slug}.ics", "/calendar.ics", "/?page=2"]
+
+    def send(count: int, threads: int) -> None:
+        numbers = iter(range(count))
+        lock = threading.Lock()
+
+        def run() -> None:
+            while True:
+                with lock:
+                    n = next(numbers, None)
+                if n is None:
+                    return
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                conn.request("GET", paths[n % len(paths)])
+                response = conn.getresponse()
+                response.read()
+                conn.close()
+                if response.status != 200:
+                    raise RuntimeError(f"{paths[n % len(paths)]}: {response.status}")
+
+        pool = [threading.Thread(target=run) for _ in range(threads)]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
+
+    with _serving_on(port, settings, workers=1) as (_base, master):
+        send(100, 1)
         after_100 = worker_rss_kib(master)
-        wrk(base, 120, 4, script, {**env, "WRK_LIMIT": "9900"})
+        send(9900, 4)
         after_10k = worker_rss_kib(master)
     return after_100, after_10k
 

@@ -2,8 +2,8 @@
 
 The concurrency tests' control runs must oversell: that proves the checks can fail. They take
 the lock away (no BEGIN IMMEDIATE on SQLite, where every statement then commits on its own, and
-no queue of writers; no ``FOR UPDATE`` on PostgreSQL) and widen the race with a pause between counting the seats and
-writing. The guarded runs may widen the race too, with the lock in place.
+no queue of writers; no ``FOR UPDATE`` on PostgreSQL) and widen the race with a pause between
+counting the seats and writing. The guarded runs may widen the race too, with the lock in place.
 """
 
 from __future__ import annotations

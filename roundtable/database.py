@@ -127,7 +127,11 @@ def _writers_queue(session: AnySession) -> Iterator[None]:
         yield
         return
     patience = _busy_timeout_s(bind)
-    handle = os.open(f"{path}-writers.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        handle = os.open(f"{path}-writers.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:  # the database's folder is gone or read-only: SQLite's error will say so
+        yield
+        return
     try:
         deadline = time.monotonic() + patience
         pause = _QUEUE_POLL_S[0]

@@ -71,7 +71,7 @@ test-fast: install $(NODE_STAMP)
 
 ## The eligibility engine's speed, then the HTTP benchmark (bench/http_bench.py): wrk against the
 ## production gunicorn set-up on SQLite and on a PostgreSQL server it starts, as ratios to a
-## trivial Flask app served the same way; prints the table with the targets (about 8 minutes).
+## trivial Flask app served the same way; prints the table with the targets (about 7 minutes).
 bench: install system-deps
 	$(BIN)/python bench/eligibility_speed.py
 	$(BIN)/python bench/http_bench.py

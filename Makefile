@@ -69,9 +69,12 @@ test: install system-deps $(NODE_STAMP) lint
 test-fast: install $(NODE_STAMP)
 	ROUNDTABLE_TEST_DATABASE=sqlite $(BIN)/python -m pytest -n 2 -m "not browser"
 
+## The eligibility engine's speed, then the HTTP benchmark (bench/http_bench.py): wrk against the
+## production gunicorn set-up on SQLite and on a PostgreSQL server it starts, as ratios to a
+## trivial Flask app served the same way; prints the table with the targets (about 7 minutes).
 bench: install system-deps
 	$(BIN)/python bench/eligibility_speed.py
-	$(BIN)/python bench/signup_load.py
+	$(BIN)/python bench/http_bench.py
 
 clean:
 	rm -rf $(VENV) node_modules build *.egg-info .pytest_cache tests/e2e/node_modules

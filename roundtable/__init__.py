@@ -70,7 +70,10 @@ def register_extensions(app: Flask) -> None:
     except LimitsConfigurationError as exc:  # an unknown scheme, or redis:// without redis
         raise ConfigError("RATELIMIT_STORAGE_URI", str(exc)) from exc
     bootstrap.init_app(app)
-    login_manager.init_app(app)
+    # Public pages never ask who is signed in: loading the user there would make Flask-Login's
+    # "strong" check rewrite an anonymous visitor's session (and its cookie) on every page. The
+    # console's templates get ``current_user`` from the organizer blueprint instead.
+    login_manager.init_app(app, add_context_processor=False)
     login_manager.login_view = "organizer.log_in"
     login_manager.login_message = "Please sign in to use the organizer console."
     login_manager.login_message_category = "info"
@@ -83,10 +86,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_request_guards(app: Flask) -> None:
-    """Install the checks every request passes first, and the id converter routes use."""
+    """Install the checks every request passes first, the id converter routes use, and the
+    session cookie's interface."""
     from roundtable.web import guards
+    from roundtable.web.cookies import SessionCookies
 
     guards.register(app)
+    app.session_interface = SessionCookies()
 
 
 def register_blueprints(app: Flask) -> None:

@@ -480,6 +480,36 @@ def seed_e5b7c9a1f402(conn: Connection, walk: Walk) -> None:
            confirmed_at=None, registration_id=None)
 
 
+def seed_e5b8c1d4a7f2(conn: Connection, walk: Walk) -> None:
+    """An index for the stamp of an event's seat figures (no new column)."""
+    rev = "e5b8c1d4a7f2"
+    organizer_id = insert(conn, "organizer", last_login_at=WRITTEN, session_version=0,
+                          **organizer_row("tenth@organizers.example", "Tenth Organizer"))
+    slug = f"walk-{rev}"
+    event_id = add_event(conn, walk, rev, contact_email="host@letter.example", capacity=1)
+    person = add_person(conn, walk, rev, slug,
+                        registration_row(event_id, "Adele Goldberg", "adele@parc.example",
+                                         email_key="adele@parc.example", invite_revision=1),
+                        issue_link=True)
+    waiting = add_person(conn, walk, rev, slug,
+                         registration_row(event_id, "Lynn Conway", "lynn@parc.example",
+                                          email_key="lynn@parc.example", status="waitlisted",
+                                          queue_position=1, confirmed_at=None,
+                                          invite_revision=0),
+                         issue_link=True)
+    insert(conn, "audit_entry", event_id=event_id, organizer_id=organizer_id,
+           registration_id=waiting.registration_id, action="registration.added",
+           detail="the waiting list", created_at=WRITTEN)
+    insert(conn, "outbox_message", **outbox_row(person, event_id, "confirmed",
+                                                payload=invitation(1)))
+    insert(conn, "signup_request", event_id=event_id, name="Jean Sammet",
+           email="jean@ibm.example", email_key="jean@ibm.example",
+           company="IBM", job_title="Director of Engineering", seniority="director",
+           discussion_topic=None, salt=secrets.token_hex(16), token_hash=None,
+           created_at=WRITTEN, mailed_at=WRITTEN, expires_at=WRITTEN + timedelta(days=2),
+           confirmed_at=None, registration_id=None)
+
+
 SEEDS: dict[str, Callable[[Connection, Walk], None]] = {
     "6c0f61de0979": seed_6c0f61de0979,
     "5d162091493b": seed_5d162091493b,
@@ -490,4 +520,5 @@ SEEDS: dict[str, Callable[[Connection, Walk], None]] = {
     "b3e1c5d7a902": seed_b3e1c5d7a902,
     "d7a4f2b9c311": seed_d7a4f2b9c311,
     "e5b7c9a1f402": seed_e5b7c9a1f402,
+    "e5b8c1d4a7f2": seed_e5b8c1d4a7f2,
 }

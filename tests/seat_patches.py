@@ -1,15 +1,17 @@
 """Test-only patches of the seat lock, applied from the tests, never from production code.
 
 The concurrency tests' control runs must oversell: that proves the checks can fail. They take
-the lock away (no BEGIN IMMEDIATE on SQLite, where every statement then commits on its own; no
-``FOR UPDATE`` on PostgreSQL) and widen the race with a pause between counting the seats and
-writing. The guarded runs may widen the race too, with the lock in place.
+the lock away (no BEGIN IMMEDIATE on SQLite, where every statement then commits on its own, and
+no queue of writers; no ``FOR UPDATE`` on PostgreSQL) and widen the race with a pause between
+counting the seats and writing. The guarded runs may widen the race too, with the lock in place.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask
@@ -43,6 +45,7 @@ def apply(app: Flask, *, locks: bool, delay_ms: int) -> None:
         return
     seating.lock_event = _unlocked_event
     database.begin_write = _no_write_lock
+    database._writers_queue = _no_queue  # it would order the writers as the lock does
     with app.app_context():
         if db.engine.dialect.name == "sqlite" and sa_event.contains(
             db.engine, "begin", database.begin_sqlite
@@ -73,3 +76,8 @@ def _unlocked_event(
 
 def _no_write_lock(session: Any) -> None:
     return None
+
+
+@contextlib.contextmanager
+def _no_queue(session: Any) -> Iterator[None]:
+    yield

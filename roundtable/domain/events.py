@@ -73,16 +73,6 @@ def listings(session: Session, events: Sequence[Event]) -> list[Listing]:
     ]
 
 
-def upcoming(session: Session, now: datetime) -> list[Listing]:
-    """Return published events that have not ended, soonest first, with their seat figures."""
-    events = session.scalars(
-        select(Event)
-        .where(Event.status == EventStatus.PUBLISHED, Event.ends_at > now)
-        .order_by(Event.starts_at, Event.id)
-    ).all()
-    return listings(session, events)
-
-
 def by_slug(session: Session, slug: str, *, include_drafts: bool = False) -> Event:
     """Return the event with ``slug``; drafts only when asked for. Raise NotFound otherwise."""
     event = session.scalar(select(Event).where(Event.slug == slug))
@@ -123,7 +113,12 @@ def is_published(event: Event) -> bool:
 
 def is_past(event: Event, now: datetime) -> bool:
     """Return True once the event has ended."""
-    return event.ends_at <= now
+    return has_ended(event.ends_at, now)
+
+
+def has_ended(ends_at: datetime, now: datetime) -> bool:
+    """Return True once an event that ends at ``ends_at`` has ended."""
+    return ends_at <= now
 
 
 def registration_closes_at(event: Event) -> datetime:
@@ -147,7 +142,14 @@ def deadline_passed(event: Event, now: datetime) -> bool:
 
 def is_open_for_registration(event: Event, now: datetime) -> bool:
     """Return True while the event is published and its registration has not closed."""
-    return event.status == EventStatus.PUBLISHED and now < registration_closes_at(event)
+    return takes_signups(event.status, event.starts_at, event.registration_deadline, now)
+
+
+def takes_signups(
+    status: EventStatus, starts_at: datetime, deadline: datetime | None, now: datetime
+) -> bool:
+    """Return True while an event in ``status`` takes registrations (see the one above)."""
+    return status == EventStatus.PUBLISHED and now < (deadline or starts_at)
 
 
 def reviews_every_signup(event: Event) -> bool:

@@ -193,6 +193,8 @@ class Registration(Base):
         Index("ix_registration_event_email_key", "event_id", "email_key"),
         Index("ix_registration_email_key", "email_key"),  # a person's history across events
         Index("ix_registration_status_offer_expires_at", "status", "offer_expires_at"),
+        # The latest change of an event's registrations stamps its seat figures (public pages).
+        Index("ix_registration_event_updated", "event_id", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -108,12 +108,16 @@ ALREADY_REGISTERED_EVERY = timedelta(hours=1)
 
 def find_by_address(session: Session, event_id: int, email: str) -> Registration | None:
     """Return the event's registration of the same person (by address key), if any."""
-    return session.scalar(
-        select(Registration)
-        .where(Registration.event_id == event_id, Registration.email_key == address_key(email))
-        .order_by(Registration.id)
-        .limit(1)
-    )
+    return session.scalar(_BY_ADDRESS, {"event_id": event_id, "key": address_key(email)})
+
+
+_BY_ADDRESS = (
+    select(Registration)
+    .where(Registration.event_id == bindparam("event_id"),
+           Registration.email_key == bindparam("key"))
+    .order_by(Registration.id)
+    .limit(1)
+)
 
 
 def remind_registered(session: Session, registration: Registration, now: datetime) -> bool:
@@ -202,11 +206,12 @@ def admit(
             registration.created_at = now
     else:
         registration = new_registration(
-            session, event, applicant, email, now, secret_key=secret_key, verdict=verdict,
-            added_by_organizer=by_hand,
+            event, applicant, email, now, verdict=verdict, added_by_organizer=by_hand
         )
     capacity = event.capacity
     _place(session, event, registration, verdict, now, when_full if by_hand else None)
+    if existing is None:  # stored once placed: one INSERT with where it stands
+        store_registration(session, registration, secret_key=secret_key)
     if notify:
         outbox.enqueue(
             session, registration.status.value, registration,
@@ -288,41 +293,47 @@ def record_verdict(registration: Registration, verdict: eligibility.Verdict | No
 
 
 def new_registration(
-    session: Session,
     event: Event,
     applicant: Applicant,
     email: str,
     now: datetime,
     *,
-    secret_key: str,
     verdict: eligibility.Verdict | None = None,
     added_by_organizer: bool = False,
 ) -> Registration:
-    """Add a registration awaiting review, with its manage-link salt and token hash, and flush.
+    """Return a new registration awaiting review, with its manage-link salt, not yet stored.
 
-    ``email`` is the normalised address. Seating is the caller's: it holds ``lock_event``.
+    ``email`` is the normalised address. Seating is the caller's (it holds ``lock_event``),
+    then ``store_registration``.
     """
-    salt = tokens.new_salt()
     registration = Registration(
         event_id=event.id,
-        manage_salt=salt,
+        manage_salt=tokens.new_salt(),
         status=RegistrationStatus.PENDING_REVIEW,
         added_by_organizer=added_by_organizer,
         created_at=now,
     )
     fill_details(registration, applicant, email)
     record_verdict(registration, verdict)
+    return registration
+
+
+def store_registration(session: Session, registration: Registration, *, secret_key: str) -> None:
+    """Add a new registration, flush it, and keep the hash of its manage-link token."""
     session.add(registration)
     try:
         session.flush()
-    except IntegrityError:  # the same address raced past the check without the lock
+    except IntegrityError as exc:
+        if "email" not in str(exc.orig):  # not the address's unique key: a bug, not a person
+            raise
+        # The same address raced past the check without the lock.
         raise RegistrationClosed(
             "This address is already registered for this roundtable."
         ) from None
+    assert registration.manage_salt is not None
     registration.manage_token_hash = tokens.hash_token(
-        tokens.derive(secret_key, registration.id, salt)
+        tokens.derive(secret_key, registration.id, registration.manage_salt)
     )
-    return registration
 
 
 def fill_details(registration: Registration, applicant: Applicant, email: str) -> None:

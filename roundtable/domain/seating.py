@@ -23,8 +23,8 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session, scoped_session
 
 from roundtable.database import begin_write
 from roundtable.domain import lifecycle
@@ -65,6 +65,22 @@ def company_key(email: str | None, company: str | None) -> str | None:
     return name or None
 
 
+# The session's transaction and the events it has locked (a second lock_event finds them there).
+_LOCKED = "roundtable_locked_events"
+# lock_event's statements, built once: by (id or slug, FOR UPDATE).
+_LOCK_QUERIES = {
+    (by_id, for_update): (
+        lambda q: q.with_for_update() if for_update else q
+    )(
+        select(Event)
+        .where((Event.id if by_id else Event.slug) == bindparam("key"))
+        .execution_options(populate_existing=True)
+    )
+    for by_id in (True, False)
+    for for_update in (True, False)
+}
+
+
 def lock_event(
     session: Session, *, event_id: int | None = None, slug: str | None = None
 ) -> Event:
@@ -75,14 +91,35 @@ def lock_event(
     the transaction's ``lock_timeout`` (set by ``database.write_transaction``).
     """
     begin_write(session)
-    where = Event.id == event_id if event_id is not None else Event.slug == slug
-    query = select(Event).where(where).execution_options(populate_existing=True)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    event = session.scalar(query)
-    if event is None:
+    if isinstance(session, scoped_session):
+        session = session()
+    session.connection()  # the transaction begins now (on PostgreSQL it would at the SELECT)
+    transaction = session.get_transaction()
+    held: tuple[object, list[Event]] | None = session.info.get(_LOCKED)
+    if held is not None and held[0] is transaction:
+        for event in held[1]:  # locked already in this transaction: it cannot have changed
+            if event.id == event_id or (event_id is None and event.slug == slug):
+                return event
+    else:
+        held = session.info[_LOCKED] = (transaction, [])
+    by_id = event_id is not None
+    query = _LOCK_QUERIES[by_id, session.get_bind().dialect.name == "postgresql"]
+    found = session.scalar(query, {"key": event_id if by_id else slug})
+    if found is None:
         raise NotFound("There is no roundtable at this address.")
-    return event
+    held[1].append(found)
+    return found
+
+
+def reread(session: Session, row: object) -> None:
+    """Read ``row`` again now that ``lock_event`` holds the lock, if it was read before it.
+
+    On PostgreSQL a row read before the event's row lock may have changed while this
+    transaction waited for it. On SQLite the lock is the transaction's first step (a
+    transaction that had only read begins again, its rows read afresh), so nothing can have.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        session.refresh(row)
 
 
 # Cancelling inside this many hours before the start counts as a late cancellation.

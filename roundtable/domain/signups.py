@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from roundtable.domain import lifecycle, registrations, seating, tokens
 from roundtable.domain.addresses import address_key
 from roundtable.domain.errors import DomainError, NotFound, RegistrationClosed
-from roundtable.domain.models import Event, EventStatus, SignupRequest
+from roundtable.domain.models import Event, EventStatus, SignupRequest, UTCDateTime
 from roundtable.notify import outbox
 
 CONFIRM_WITHIN = timedelta(hours=24)
@@ -70,17 +70,7 @@ def request(
     if existing is not None and not lifecycle.is_cancelled(existing):
         registrations.remind_registered(session, existing, now)
         return event
-    waiting = session.scalar(
-        select(SignupRequest)
-        .where(
-            SignupRequest.event_id == event.id,
-            SignupRequest.email_key == key,
-            SignupRequest.confirmed_at.is_(None),
-            SignupRequest.expires_at > now,
-        )
-        .order_by(SignupRequest.id.desc())
-        .limit(1)
-    )
+    waiting = session.scalar(_WAITING, {"event_id": event.id, "key": key, "now": now})
     signup = waiting or SignupRequest(event_id=event.id, salt=tokens.new_salt(), created_at=now)
     signup.name = applicant.name.strip()
     signup.email = email
@@ -101,26 +91,43 @@ def request(
     return event
 
 
+# The signup of the same address still waiting to be confirmed: built once, bound per call.
+_WAITING = (
+    select(SignupRequest)
+    .where(
+        SignupRequest.event_id == bindparam("event_id"),
+        SignupRequest.email_key == bindparam("key"),
+        SignupRequest.confirmed_at.is_(None),
+        SignupRequest.expires_at > bindparam("now", type_=UTCDateTime()),
+    )
+    .order_by(SignupRequest.id.desc())
+    .limit(1)
+)
+_BY_TOKEN_HASH = select(SignupRequest).where(SignupRequest.token_hash == bindparam("hash"))
+
+
 def by_token(session: Session, token: str) -> SignupRequest | None:
     """Return the signup whose confirmation token is ``token``, or None."""
     if not token or len(token) > 100:
         return None
-    return session.scalar(
-        select(SignupRequest).where(SignupRequest.token_hash == tokens.hash_token(token))
-    )
+    return session.scalar(_BY_TOKEN_HASH, {"hash": tokens.hash_token(token)})
 
 
-def confirm(session: Session, *, now: datetime, token: str, secret_key: str) -> Confirmation:
+def confirm(
+    session: Session, *, now: datetime, token: str, secret_key: str, slug: str | None = None
+) -> Confirmation:
     """Admit the person whose address answered: a seat, the waiting list, review or a no.
 
     A link used again shows the earlier outcome; an expired one raises LinkExpired, an unknown
-    one NotFound.
+    one (or one of another event than ``slug``'s, when given) NotFound.
     """
     signup = by_token(session, token)
     if signup is None:
         raise NotFound("This confirmation link is not valid. Please sign up again.")
-    seating.lock_event(session, event_id=signup.event_id)
-    session.refresh(signup)
+    event = seating.lock_event(session, event_id=signup.event_id)
+    if slug is not None and event.slug != slug:
+        raise NotFound("This confirmation link is not valid. Please sign up again.")
+    seating.reread(session, signup)
     if signup.confirmed_at is not None and signup.registration_id is not None:
         earlier = registrations.Admission(
             registrations.registration_of(session, signup.registration_id), duplicate=True
@@ -172,8 +179,8 @@ def sign_up(
     secret_key: str,
 ) -> SignupOutcome:
     """Take a leader's signup: mailed for confirmation first where the event asks for it."""
-    asks = session.scalar(select(Event.confirm_email).where(Event.slug == slug))
-    if asks is None or asks:
+    event = seating.lock_event(session, slug=slug)  # what follows finds it locked already
+    if event.confirm_email:
         request(session, now=now, slug=slug, applicant=applicant, secret_key=secret_key)
         return SignupOutcome(None)
     return SignupOutcome(registrations.admit(

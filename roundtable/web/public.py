@@ -5,24 +5,48 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
 from roundtable import database, errors
-from roundtable.domain import events, lifecycle, registrations, seating, signups
+from roundtable.domain import events, lifecycle, listings, registrations, seating, signups
 from roundtable.domain.models import Event, EventFormat, Registration, utcnow
 from roundtable.extensions import db, limiter
 from roundtable.notify import calendar, compose
+from roundtable.web import pagecache
 from roundtable.web.forms import ConfirmForm, SignupForm
 from roundtable.web.transaction import writing
 
 bp = Blueprint("public", __name__)
 
 
+MAX_PAGE = 1000  # the listing's pages go no further (its offsets stay cheap)
+
+
 @bp.get("/")
-def list_events() -> str:
-    """Show the upcoming published roundtables, soonest first."""
-    return render_template("public/index.html", listings=events.upcoming(db.session(), utcnow()))
+def list_events() -> Response:
+    """Show a page of the upcoming published roundtables, soonest first."""
+    page = request.args.get("page", 1, type=int)
+    if not 1 <= page <= MAX_PAGE:
+        abort(404)
+    shown, more = listings.upcoming(db.session(), utcnow(), page)
+    if page > 1 and not shown:
+        abort(404)
+    return pagecache.conditional(
+        ("listing", page, more, tuple(shown)),
+        lambda: render_template("public/index.html", page=page, more=more,
+                                listings=listings.loaded(db.session(), shown)).encode(),
+        "text/html", messages=True,
+    )
 
 
 @bp.get("/healthz")
@@ -45,10 +69,10 @@ def check_ready() -> tuple[str, int, dict[str, str]]:
 @bp.get("/events/<slug>")
 def show_event(slug: str) -> str:
     """Show one roundtable, marked as past or cancelled where it is."""
-    event = events.by_slug(db.session(), slug)
-    return render_template(
-        "public/event.html", **events.page_context(db.session(), event, utcnow()), form=SignupForm()
-    )
+    shown = listings.by_slug(db.session(), slug, utcnow())
+    return pagecache.page(("event", shown), lambda: render_template(
+        "public/event.html", **listings.page_context(db.session(), shown), form=SignupForm()
+    ))
 
 
 def public_url(endpoint: str, **values: Any) -> str:
@@ -105,9 +129,9 @@ def submit_signup(slug: str) -> Response | tuple[str, int]:
 @limiter.limit("30 per minute", methods=["POST"])
 def confirm_signup(slug: str, token: str) -> Response | str:
     """Ask for one click (a mail scanner's GET changes nothing), then admit the person."""
-    event = events.by_slug(db.session(), slug)
     form = ConfirmForm()
     if not form.validate_on_submit():
+        event = events.by_slug(db.session(), slug)
         signup = signups.by_token(db.session(), token)
         if signup is None or signup.event_id != event.id:
             abort(404)
@@ -115,7 +139,8 @@ def confirm_signup(slug: str, token: str) -> Response | str:
                                expired=signup.expires_at <= utcnow() and not signup.confirmed_at)
     with writing():
         confirmation = signups.confirm(
-            db.session(), now=utcnow(), token=token, secret_key=current_app.config["SECRET_KEY"]
+            db.session(), now=utcnow(), token=token, secret_key=current_app.config["SECRET_KEY"],
+            slug=slug,
         )
         registration = confirmation.admission.registration
         outcome = {"id": registration.id, "duplicate": confirmation.admission.duplicate,
@@ -198,26 +223,39 @@ def ics_response(body: bytes, filename: str) -> Response:
     return response
 
 
+def cached_calendar(key: str, shown: list[listings.Shown], filename: str,
+                    name: str | None = None) -> Response:
+    """Return the public calendar of the ``shown`` events, made once per revision of them.
+
+    Named ``name``, else after its one event. Its stamp is the latest change of the events, so
+    every process makes the same bytes (and the same ETag) from the same rows.
+    """
+    base_url = current_app.config["BASE_URL"].rstrip("/")
+
+    def make() -> bytes:
+        shown_events = [item.event for item in listings.loaded(db.session(), shown)]
+        return calendar.public_calendar(
+            shown_events, base_url=base_url, now=listings.last_change(shown),
+            name=name or shown_events[0].title,
+        )
+
+    return pagecache.conditional(
+        (key, base_url, tuple(s.revision for s in shown)), make, "text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 @bp.get("/events/<slug>.ics")
 def download_event(slug: str) -> Response:
     """Return the public calendar file of one published or cancelled event."""
-    event = events.by_slug(db.session(), slug)
-    body = calendar.public_calendar(
-        [event],
-        base_url=current_app.config["BASE_URL"].rstrip("/"),
-        now=utcnow(),
-        name=event.title,
-    )
-    return ics_response(body, f"{event.slug}.ics")
+    shown = listings.by_slug(db.session(), slug, utcnow(), figures=False)
+    response = cached_calendar("event.ics", [shown], f"{slug}.ics")
+    response.last_modified = shown.last_change
+    return response
 
 
 @bp.get("/calendar.ics")
 def subscribe_feed() -> Response:
     """Return the feed of all upcoming published roundtables (webcal-friendly)."""
-    body = calendar.public_calendar(
-        [item.event for item in events.upcoming(db.session(), utcnow())],
-        base_url=current_app.config["BASE_URL"].rstrip("/"),
-        now=utcnow(),
-        name="Roundtable: upcoming roundtables",
-    )
-    return ics_response(body, "roundtable.ics")
+    shown = listings.all_upcoming(db.session(), utcnow())
+    return cached_calendar("feed.ics", shown, "roundtable.ics", "Roundtable: upcoming roundtables")

@@ -87,7 +87,7 @@ def keep_out_of_caches(response: Response) -> Response:
 @bp.context_processor
 def console_helpers() -> dict[str, object]:
     return {"charts": charts, "at": at, "csrf_form": ActionForm(formdata=None),
-            "status_tabs": reports.STATUS_TABS}
+            "status_tabs": reports.STATUS_TABS, "current_user": current_user}
 
 
 def at(event: Event, instant: datetime) -> str:

@@ -1,0 +1,187 @@
+"""What the public pages show of events, read so that a page can be kept until its event changes.
+
+Each public page is decided by a few values read in one query: the event's stored columns (its
+*revision*: any change of the event, by any process, changes them) and the stamp of its seat
+figures, the latest change of its registrations. Every change of a registration sets its
+``updated_at`` (rows are only ever deleted with their event) and seat changes are serialised by
+``seating.lock_event``, so the stamp moves whenever a figure can; the (event_id, updated_at)
+index finds it in one step, where counting takes as long as there are registrations. The events
+themselves are loaded, and their figures counted, only when a page must be made afresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Row,
+    ScalarSelect,
+    and_,
+    bindparam,
+    func,
+    null,
+    select,
+    type_coerce,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
+
+from roundtable.domain import events
+from roundtable.domain.errors import NotFound
+from roundtable.domain.models import (
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    UTCDateTime,
+)
+
+LISTING_PAGE = 10  # events per page of the listing: its cost stays flat however many there are
+
+
+def _latest_change() -> ScalarSelect[datetime]:
+    """Select an event's latest registration change: the stamp of its seat figures."""
+    return (
+        select(func.max(Registration.updated_at))
+        .where(Registration.event_id == Event.id)
+        .correlate(Event)
+        .scalar_subquery()
+    )
+
+
+# Statements built once; the values are bound per call. They run on the session's connection
+# and return rows, not ORM objects: the event's columns as stored (untyped: the revision only
+# needs to differ when they do), when it last changed, whether it has ended and whether it
+# takes signups at ``now`` (events.is_past and events.is_open_for_registration, in SQL), the
+# stamp of its seat figures.
+_NOW = bindparam("now", type_=UTCDateTime())
+_COLUMNS: tuple[ColumnElement[Any], ...] = (
+    *(type_coerce(column, NullType()).label(column.name) for column in Event.__table__.c),
+    Event.updated_at.label("last_change"),
+    (Event.ends_at <= _NOW).label("is_past"),
+    and_(Event.status == EventStatus.PUBLISHED,
+         _NOW < func.coalesce(Event.registration_deadline, Event.starts_at)).label("is_open"),
+)
+_ROWS = select(*_COLUMNS, _latest_change().label("stamp"))
+_BARE = select(*_COLUMNS, null().label("stamp"))
+_BY_SLUG = _ROWS.where(Event.slug == bindparam("slug"))
+_BARE_BY_SLUG = _BARE.where(Event.slug == bindparam("slug"))
+# Published events that have not ended, soonest first. An event lasts at most events.LONGEST,
+# so none that started before ``now - LONGEST`` is still on: that bound lets the (status,
+# starts_at) index skip every past event.
+_ON = (
+    Event.status == EventStatus.PUBLISHED,
+    Event.starts_at > bindparam("started_after", type_=UTCDateTime()),
+    Event.ends_at > _NOW,
+)
+_UPCOMING_BARE = _BARE.where(*_ON).order_by(Event.starts_at, Event.id)
+_PAGE = (
+    _ROWS.where(*_ON)
+    .order_by(Event.starts_at, Event.id)
+    .offset(bindparam("skip", type_=Integer))
+    .limit(bindparam("take", type_=Integer))
+)
+_REVISION = slice(0, len(Event.__table__.c))
+
+
+def _seats(status: RegistrationStatus) -> ScalarSelect[int]:
+    """Count an event's registrations in ``status`` (the (event_id, status) index answers)."""
+    return (
+        select(func.count())
+        .where(Registration.event_id == Event.id, Registration.status == status)
+        .correlate(Event)
+        .scalar_subquery()
+    )
+
+
+_WITH_FIGURES = select(
+    Event, _seats(RegistrationStatus.CONFIRMED), _seats(RegistrationStatus.WAITLISTED)
+).where(Event.id.in_(bindparam("ids", expanding=True)))
+
+
+class Shown(NamedTuple):
+    """What decides an event's public page: its revision, its seat figures' stamp, open or past."""
+
+    event_id: int
+    revision: tuple[object, ...]  # every column as stored
+    last_change: datetime  # when the event itself last changed
+    stamp: object  # when its registrations last changed, as stored (None: it has none)
+    is_past: bool
+    is_open: bool
+
+
+def _shown(rows: Sequence[Row[*tuple[Any, ...]]]) -> list[Shown]:
+    """Return what decides the page of each row."""
+    return [
+        Shown(row.id, tuple(row[_REVISION]), row.last_change, row.stamp, bool(row.is_past),
+              bool(row.is_open))
+        for row in rows
+    ]
+
+
+def by_slug(session: Session, slug: str, now: datetime, *, figures: bool = True) -> Shown:
+    """Return what decides the page of the published or cancelled event at ``slug``, one query.
+
+    Without ``figures`` the stamp of the seat figures is left out (None). Raise NotFound for an
+    unknown slug or a draft.
+    """
+    statement = _BY_SLUG if figures else _BARE_BY_SLUG
+    row = session.connection().execute(statement, {"slug": slug, "now": now}).one_or_none()
+    if row is None or row.status == EventStatus.DRAFT.value:
+        raise NotFound("There is no roundtable at this address.")
+    return _shown([row])[0]
+
+
+def _upcoming_values(now: datetime) -> dict[str, datetime]:
+    return {"now": now, "started_after": now - events.LONGEST}
+
+
+def upcoming(session: Session, now: datetime, page: int = 1) -> tuple[list[Shown], bool]:
+    """Return one page of upcoming events (what decides each), and whether more follow.
+
+    One query, whatever the number of events and registrations.
+    """
+    rows = session.connection().execute(_PAGE, {
+        **_upcoming_values(now), "skip": (page - 1) * LISTING_PAGE, "take": LISTING_PAGE + 1,
+    }).all()
+    return _shown(rows[:LISTING_PAGE]), len(rows) > LISTING_PAGE
+
+
+def all_upcoming(session: Session, now: datetime) -> list[Shown]:
+    """Return every upcoming event (the calendar feed), without seat figures."""
+    rows = session.connection().execute(_UPCOMING_BARE, _upcoming_values(now)).all()
+    return _shown(rows)
+
+
+def loaded(session: Session, shown: Sequence[Shown]) -> list[events.Listing]:
+    """Return the events of ``shown``, in order, with their seat figures, in one query.
+
+    For a page made afresh: the figures are counted here, as the stamp read with ``shown``
+    says they stand (a change since has moved the stamp, so the next request makes it again).
+    """
+    if not shown:
+        return []
+    rows = session.execute(_WITH_FIGURES, {"ids": [s.event_id for s in shown]})
+    found = {event.id: events.Listing(event, confirmed, waiting)
+             for event, confirmed, waiting in rows}
+    return [found[s.event_id] for s in shown]
+
+
+def page_context(session: Session, shown: Shown) -> dict[str, object]:
+    """Return what the event's page template is given, the event loaded."""
+    listing = loaded(session, [shown])[0]
+    return {
+        "listing": listing,
+        "is_past": shown.is_past,
+        "is_open": shown.is_open,
+        "closes": events.closing_time(listing.event),
+    }
+
+
+def last_change(shown: Sequence[Shown]) -> datetime:
+    """Return when the latest of the ``shown`` events changed (the epoch for none)."""
+    return max((s.last_change for s in shown), default=datetime(1970, 1, 1, tzinfo=UTC))

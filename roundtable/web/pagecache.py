@@ -1,0 +1,134 @@
+"""Rendered public pages and calendar files, kept in each process and keyed on their contents.
+
+A key is made of every value the body is made from, as this request read it from the database:
+the events' columns (``events.revision``) and, for pages, the seat figures and whether the event
+is open. Any change of an event, in any process, changes what the next request reads and so the
+key: a stale body is never served, and nothing depends on time or on telling other processes.
+Each app keeps its own bounded cache; the least recently used entries fall out.
+
+A body is stored with its ETag (a digest of the body), so a conditional GET that names it is
+answered 304 without sending the body again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator, MutableMapping
+from dataclasses import dataclass
+from threading import Lock
+from typing import TypeVar
+
+from flask import current_app, g, request, session
+from flask_wtf.csrf import generate_csrf
+from werkzeug.wrappers import Response
+
+CAPACITY = 256  # bodies per app and process: a page is ~10 KiB, a feed of 1,000 events ~1 MiB
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+# What a cached page holds where its form's CSRF token goes (each session has its own token).
+CSRF_SLOT = "__roundtable_csrf_slot__"
+
+
+@dataclass(frozen=True)
+class Body:
+    """A rendered body and its strong ETag."""
+
+    data: bytes
+    etag: str
+
+
+class Recent(MutableMapping[K, V]):
+    """A mapping that keeps its ``capacity`` most recently used entries (safe across threads)."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = Lock()
+
+    def __getitem__(self, key: K) -> V:
+        with self._lock:
+            value = self._items[key]
+            self._items.move_to_end(key)
+            return value
+
+    def __setitem__(self, key: K, value: V) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.capacity:
+                self._items.popitem(last=False)
+
+    def __delitem__(self, key: K) -> None:
+        with self._lock:
+            del self._items[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(list(self._items))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _bodies() -> Recent[Hashable, Body]:
+    """Return this app's rendered bodies (one store per app and process)."""
+    found: Recent[Hashable, Body] | None = current_app.extensions.get("roundtable_bodies")
+    if found is None:
+        found = current_app.extensions["roundtable_bodies"] = Recent(CAPACITY)
+    return found
+
+
+def _body(key: Hashable, make: Callable[[], bytes]) -> Body:
+    """Return the body stored under ``key``, making and storing it when there is none."""
+    store = _bodies()
+    body = store.get(key)
+    if body is None:
+        data = make()
+        body = store[key] = Body(data, hashlib.sha256(data).hexdigest()[:32])
+    return body
+
+
+def _shows_messages() -> bool:
+    """Return True when the page would show flashed messages (then it is not cached)."""
+    return bool(session.get("_flashes"))
+
+
+def page(key: Hashable, render: Callable[[], str]) -> str:
+    """Return the page for ``key`` with this session's CSRF token, rendering it when needed.
+
+    The cached page holds a slot where the form's token goes; the token is put in per request.
+    """
+    if _shows_messages():
+        return render()
+
+    def make() -> bytes:
+        text = render()
+        token = g.get(current_app.config["WTF_CSRF_FIELD_NAME"])  # set if a form was rendered
+        return (text.replace(token, CSRF_SLOT) if token else text).encode()
+
+    text = _body(key, make).data.decode()
+    return text.replace(CSRF_SLOT, generate_csrf()) if CSRF_SLOT in text else text
+
+
+def conditional(key: Hashable, make: Callable[[], bytes], mimetype: str, *,
+                headers: dict[str, str] | None = None, messages: bool = False) -> Response:
+    """Return the body for ``key`` with its ETag, or 304 when the request already holds it.
+
+    ``messages`` says the page shows flashed messages: then, when there are some, it is made
+    afresh and goes without an ETag.
+    """
+    if messages and _shows_messages():
+        body = Body(make(), "")
+    else:
+        body = _body(key, make)
+    response = Response(body.data, mimetype=mimetype, headers=headers)
+    if body.etag:
+        response.set_etag(body.etag)
+        response.headers["Cache-Control"] = "no-cache"  # keep it, but ask every time
+        # Only the ETag decides: a Last-Modified has a resolution of one second.
+        if request.if_none_match.contains_weak(body.etag):
+            response.status_code = 304
+            response.set_data(b"")
+            for name in ("Content-Type", "Content-Length", "Content-Disposition"):
+                response.headers.pop(name, None)
+    return response

@@ -1,0 +1,211 @@
+"""Public pages kept per event revision: never stale, answered 304, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from roundtable.domain.models import Event, Registration, RegistrationStatus
+from roundtable.extensions import db
+
+S = RegistrationStatus
+
+
+def _token(page: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert match, "the form carries a CSRF token"
+    return match.group(1)
+
+
+def _change(event: Event, **values: object) -> None:
+    """Change the event as stored, as another process would (the ORM sets updated_at)."""
+    for name, value in values.items():
+        setattr(event, name, value)
+    db.session.commit()
+
+
+def test_event_page_follows_every_change_of_its_event(client, make_event) -> None:
+    event = make_event(title="Platform leaders")
+    assert "Platform leaders" in client.get(f"/events/{event.slug}").get_data(as_text=True)
+    _change(event, title="Platform leaders, second edition")
+    assert "second edition" in client.get(f"/events/{event.slug}").get_data(as_text=True)
+    _change(event, host="Another Host")
+    assert "Another Host" in client.get(f"/events/{event.slug}").get_data(as_text=True)
+    _change(event, status=event.status.CANCELLED)
+    assert "has been cancelled" in client.get(f"/events/{event.slug}").get_data(as_text=True)
+
+
+def test_a_change_made_through_one_process_shows_in_the_other(make_app, make_event) -> None:
+    """Each app keeps its own pages, as each gunicorn worker does: none may show an old one."""
+    event = make_event(capacity=5)
+    first, second = make_app().test_client(), make_app().test_client()
+    for client in (first, second):
+        assert "5 of 5 seats left" in client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert second.post(f"/events/{event.slug}/register", data={
+        "name": "Ada Lovelace", "email": "ada@analytical.example", "company": "Analytical",
+        "job_title": "VP Engineering", "seniority": "vp", "consent": "y",
+    }).status_code == 303
+    assert "4 of 5 seats left" in first.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "4 of 5 seats left" in first.get("/").get_data(as_text=True)
+
+
+def test_seat_figures_follow_every_status_change(client, make_event, make_registration) -> None:
+    event = make_event(capacity=2)
+    seated = make_registration(event)
+    assert "1 of 2 seats left" in client.get(f"/events/{event.slug}").get_data(as_text=True)
+    make_registration(event)
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "Waiting list only" in page and "Join the waiting list" in page
+    seated = db.session.get(Registration, seated.id)
+    seated.status = S.CANCELLED
+    db.session.commit()
+    assert "1 of 2 seats left" in client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "1 of 2 seats left" in client.get("/").get_data(as_text=True)
+
+
+def test_event_page_follows_the_clock(client, make_event) -> None:
+    """Whether registration is open is part of what decides the page, not only the row."""
+    event = make_event(registration_deadline=datetime.now(UTC) + timedelta(seconds=2),
+                       capacity=3)
+    assert "Registration closes" in client.get(f"/events/{event.slug}").get_data(as_text=True)
+    _change(event, registration_deadline=datetime.now(UTC) - timedelta(seconds=1))
+    assert "Registration is closed." in client.get(f"/events/{event.slug}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/events/{slug}.ics", "/calendar.ics", "/"])
+def test_conditional_get_answers_304_until_the_event_changes(client, make_event, path) -> None:
+    event = make_event(title="Platform leaders")
+    url = path.format(slug=event.slug)
+    first = client.get(url)
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and "Platform leaders" in first.get_data(as_text=True)
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == etag
+    assert client.get(url, headers={"If-None-Match": '"something-else"'}).status_code == 200
+    _change(event, title="Platform leaders moved")
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+    assert "Platform leaders moved" in changed.get_data(as_text=True)
+
+
+def test_listing_etag_follows_seat_figures(client, make_event, make_registration) -> None:
+    event = make_event(capacity=3)
+    etag = client.get("/").headers["ETag"]
+    make_registration(event)
+    response = client.get("/", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert "2 of 3 seats left" in response.get_data(as_text=True)
+
+
+def test_feed_etag_follows_a_new_event(client, make_event) -> None:
+    make_event(title="First")
+    etag = client.get("/calendar.ics").headers["ETag"]
+    make_event(title="Second")
+    response = client.get("/calendar.ics", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert "Second" in response.get_data(as_text=True)
+
+
+def test_calendar_is_the_same_bytes_in_every_process(make_app, make_event) -> None:
+    """Its stamp is the event's last change, so workers agree on the body and the ETag."""
+    event = make_event()
+    first = make_app().test_client().get(f"/events/{event.slug}.ics")
+    second = make_app().test_client().get(f"/events/{event.slug}.ics")
+    assert first.data == second.data
+    assert first.headers["ETag"] == second.headers["ETag"]
+    assert first.headers["Last-Modified"]
+    stamp = event.updated_at.strftime("%Y%m%dT%H%M%SZ")
+    assert f"DTSTAMP:{stamp}" in first.get_data(as_text=True)
+
+
+def test_anonymous_pages_write_no_session(make_app, make_event) -> None:
+    event = make_event()
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    for path in ("/", f"/events/{event.slug}.ics", "/calendar.ics"):
+        assert "Set-Cookie" not in client.get(path).headers, path
+    # The event page's form needs a CSRF token: the first visit stores it, later ones nothing.
+    assert client.get(f"/events/{event.slug}").headers.get("Set-Cookie")
+    for _ in range(2):
+        assert "Set-Cookie" not in client.get(f"/events/{event.slug}").headers
+        assert "Set-Cookie" not in client.get("/").headers
+
+
+def test_each_browser_gets_its_own_token_from_a_kept_page(make_app, make_event) -> None:
+    app = make_app(WTF_CSRF_ENABLED=True)
+    event = make_event()
+    browsers = [app.test_client() for _ in range(2)]
+    tokens = [_token(b.get(f"/events/{event.slug}").get_data(as_text=True)) for b in browsers]
+    assert tokens[0] != tokens[1]
+    for n, (browser, token) in enumerate(zip(browsers, tokens, strict=True)):
+        response = browser.post(f"/events/{event.slug}/register", data={
+            "name": f"Leader {n}", "email": f"leader{n}@firm.example", "company": "Firm",
+            "job_title": "VP Engineering", "seniority": "vp", "consent": "y",
+            "csrf_token": token,
+        })
+        assert response.status_code == 303, response.get_data(as_text=True)[-500:]
+
+
+def _grow(make_event, make_registration, events: int, registrations: int) -> None:
+    made = [make_event(capacity=50) for _ in range(events)]
+    for n in range(registrations):
+        status = S.CONFIRMED if n % 3 else S.WAITLISTED
+        make_registration(made[n % len(made)], status=status,
+                          queue_position=n if status == S.WAITLISTED else None)
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["made afresh", "kept"])
+def test_listing_runs_the_same_queries_for_3_or_30_events(
+    client, make_event, make_registration, count_queries, warm
+) -> None:
+    _grow(make_event, make_registration, 3, 6)
+    if warm:
+        client.get("/")
+    with count_queries() as few:
+        assert client.get("/").status_code == 200
+    _grow(make_event, make_registration, 27, 120)
+    if warm:
+        client.get("/")
+    with count_queries() as many:
+        assert client.get("/").status_code == 200
+    assert len(many) == len(few) <= (1 if warm else 2), many
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["made afresh", "kept"])
+def test_event_page_runs_the_same_queries_for_1_or_60_registrations(
+    client, make_event, make_registration, count_queries, warm
+) -> None:
+    event = make_event(capacity=40)
+    url = f"/events/{event.slug}"
+    make_registration(event)
+    if warm:
+        client.get(url)
+    with count_queries() as few:
+        assert client.get(url).status_code == 200
+    for n in range(60):
+        make_registration(event, status=S.CONFIRMED if n < 39 else S.WAITLISTED,
+                          queue_position=None if n < 39 else n)
+    if warm:
+        client.get(url)
+    with count_queries() as many:
+        page = client.get(url).get_data(as_text=True)
+    assert "21 waiting" in page
+    assert len(many) == len(few) <= (1 if warm else 2), many
+
+
+def test_listing_pages(client, make_event) -> None:
+    soon = datetime.now(UTC) + timedelta(days=2)
+    for n in range(25):
+        make_event(title=f"Roundtable number {n:02d}", starts_at=soon + timedelta(hours=n))
+    first = client.get("/").get_data(as_text=True)
+    assert "Roundtable number 09" in first and "Roundtable number 10" not in first
+    assert 'href="/?page=2"' in first
+    last = client.get("/?page=3").get_data(as_text=True)
+    assert "Roundtable number 24" in last and "Later roundtables" not in last
+    assert 'href="/?page=2"' in last
+    for missing in ("/?page=4", "/?page=0", "/?page=-1"):
+        assert client.get(missing).status_code == 404

@@ -30,6 +30,10 @@ from servers import python_path
 
 S = RegistrationStatus
 H = timedelta(hours=1)
+# The worker under faketime: UTC, and no in-memory rate-limit store, whose expiry timer thread
+# (started by Flask-Limiter's memory storage; the worker serves no requests) never wakes on a
+# moved monotonic clock and keeps the process from exiting.
+CLOCK_ENV = {"TZ": "UTC", "ROUNDTABLE_RATELIMIT_ENABLED": "false"}
 
 
 def run_worker(database_url: str, smtp_url: str, at: datetime) -> str:
@@ -38,12 +42,11 @@ def run_worker(database_url: str, smtp_url: str, at: datetime) -> str:
     assert faketime, "faketime is installed by .ci/system-deps"
     offset = int((at - datetime.now(UTC)).total_seconds())
     env = {"PATH": "", **python_path(), "ROUNDTABLE_DATABASE_URL": database_url,
-           "ROUNDTABLE_SECRET_KEY": SECRET, "ROUNDTABLE_SMTP_URL": smtp_url, "TZ": "UTC",
-           "FAKETIME_DONT_FAKE_MONOTONIC": "1"}
+           "ROUNDTABLE_SECRET_KEY": SECRET, "ROUNDTABLE_SMTP_URL": smtp_url, **CLOCK_ENV}
     done = subprocess.run(
         [faketime, "-f", f"{offset:+d}", sys.executable, "-c",
          "from roundtable.cli import main; main()", "send-mail"],
-        env=env, capture_output=True, text=True, timeout=30, check=False,
+        env=env, capture_output=True, text=True, timeout=60, check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
@@ -124,3 +127,29 @@ def test_a_worker_stopped_until_after_the_start_sends_nothing_stale(
     db.session.rollback()
     kinds = {m.kind: m.status for m in db.session.scalars(select(OutboxMessage))}
     assert kinds == {"reconfirm": OutboxStatus.DROPPED}
+
+
+def test_several_workers_at_once_send_each_reminder_once(smtp, database_url, make_event,
+                                                         make_registration) -> None:
+    start = (datetime.now(UTC) + timedelta(days=10)).replace(second=0, microsecond=0)
+    event = make_event(starts_at=start, capacity=30)
+    for n in range(12):
+        make_registration(event, email=f"p{n}@firm{n}.example", confirmed_at=start - 400 * H)
+    faketime = shutil.which("faketime")
+    assert faketime
+    offset = int((start - 23 * H - datetime.now(UTC)).total_seconds())
+    env = {"PATH": "", **python_path(), "ROUNDTABLE_DATABASE_URL": database_url,
+           "ROUNDTABLE_SECRET_KEY": SECRET, "ROUNDTABLE_SMTP_URL": smtp.url, **CLOCK_ENV}
+    workers = [subprocess.Popen(
+        [faketime, "-f", f"{offset:+d}", sys.executable, "-c",
+         "from roundtable.cli import main; main()", "send-mail"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    ) for _ in range(3)]
+    outputs = [w.communicate(timeout=120)[0] for w in workers]
+    assert [w.returncode for w in workers] == [0, 0, 0], outputs
+    reminders = [m["To"] for m in smtp.messages if m["Subject"].startswith("Reminder")]
+    assert len(reminders) == len(set(reminders)) == 12
+    db.session.rollback()
+    keys = db.session.scalars(select(OutboxMessage.dedup_key).where(
+        OutboxMessage.kind == "reminder")).all()
+    assert len(keys) == len(set(keys)) == 12

@@ -23,13 +23,15 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, scoped_session
 
 logger = logging.getLogger(__name__)
 
 IMMEDIATE = "roundtable_sqlite_immediate"
+# A SQLite connection that runs each statement on its own, outside any transaction (``reading``).
+_NO_BEGIN = "roundtable_sqlite_no_begin"
 # Each SQLite engine's busy timeout, in milliseconds (how long the writers' queue is tried).
 _BUSY_TIMEOUTS: weakref.WeakKeyDictionary[Engine, int] = weakref.WeakKeyDictionary()
 AnySession = Session | scoped_session[Session]
@@ -59,9 +61,32 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
 
 def begin_sqlite(conn: Any) -> None:
-    """Begin a SQLite transaction: as a writer (IMMEDIATE) when ``begin_write`` asked for it."""
-    immediate = conn.get_execution_options().get(IMMEDIATE, False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    """Begin a SQLite transaction: as a writer (IMMEDIATE) when ``begin_write`` asked for it.
+
+    A connection from ``reading`` begins none: each of its statements is its own transaction.
+    """
+    options = conn.get_execution_options()
+    if options.get(_NO_BEGIN):
+        return
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(IMMEDIATE) else "BEGIN")
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """Lend a pooled connection whose statements each run on their own, outside a transaction.
+
+    For a read that is one statement (each sees one committed state): no BEGIN and no ROLLBACK
+    go to the database, and no ORM session is made. On PostgreSQL the connection is in
+    autocommit for the loan (the pool resets it on return); on SQLite it only skips the BEGIN
+    that ``begin_sqlite`` would send, since pysqlite's own autocommit setting would be reset to
+    its implicit transactions on return.
+    """
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.execution_options(**{_NO_BEGIN: True})
+        else:
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+        yield conn
 
 
 def begin_write(session: AnySession) -> None:

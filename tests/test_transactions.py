@@ -156,3 +156,34 @@ def test_every_transition_the_calendar_table_knows_is_allowed() -> None:
     assert not lifecycle.allowed(S.CONFIRMED, S.WAITLISTED)  # a seat is never queued again
     assert not lifecycle.allowed(None, S.CANCELLED)
     assert set(lifecycle.LABELS) == set(lifecycle.SHORT_LABELS) == set(lifecycle.TONES) == set(S)
+
+
+def test_reading_runs_outside_a_transaction_and_leaves_the_pool_transactional(
+    app, make_event, make_registration
+) -> None:
+    """A read on ``reading`` sends no BEGIN; the connection it lent writes in transactions again."""
+    from sqlalchemy import event as sa_event
+
+    registration_id = make_registration(make_event(), name="Before").id
+    db.session.commit()
+    db.session.close()
+    engine = db.engine
+    sent: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        sent.append(statement.strip().upper())
+
+    sa_event.listen(engine, "before_cursor_execute", record)
+    try:
+        with database.reading(engine) as conn:
+            assert conn.execute(select(func.count()).select_from(Registration)).scalar() == 1
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", record)
+    assert not [s for s in sent if s.startswith(("BEGIN", "SET"))], sent
+    # The pool hands the same connections out again: a change rolled back must not survive.
+    for _ in range(engine.pool.size() + 1):
+        with engine.connect() as conn:
+            conn.execute(text("UPDATE registration SET name = 'After' WHERE id = :id"),
+                         {"id": registration_id})
+            conn.rollback()
+    assert db.session.get(Registration, registration_id).name == "Before"

@@ -7,6 +7,10 @@ figures, the latest change of its registrations. Every change of a registration 
 ``seating.lock_event``, so the stamp moves whenever a figure can; the (event_id, updated_at)
 index finds it in one step, where counting takes as long as there are registrations. The events
 themselves are loaded, and their figures counted, only when a page must be made afresh.
+
+What decides a page is read on a plain connection (one statement: the caller may run it outside
+any transaction); a page made afresh is made from a session that reads after it, so a body is
+never older than its key.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Integer,
     Row,
     ScalarSelect,
@@ -123,14 +128,14 @@ def _shown(rows: Sequence[Row[*tuple[Any, ...]]]) -> list[Shown]:
     ]
 
 
-def by_slug(session: Session, slug: str, now: datetime, *, figures: bool = True) -> Shown:
+def by_slug(connection: Connection, slug: str, now: datetime, *, figures: bool = True) -> Shown:
     """Return what decides the page of the published or cancelled event at ``slug``, one query.
 
     Without ``figures`` the stamp of the seat figures is left out (None). Raise NotFound for an
     unknown slug or a draft.
     """
     statement = _BY_SLUG if figures else _BARE_BY_SLUG
-    row = session.connection().execute(statement, {"slug": slug, "now": now}).one_or_none()
+    row = connection.execute(statement, {"slug": slug, "now": now}).one_or_none()
     if row is None or row.status == EventStatus.DRAFT.value:
         raise NotFound("There is no roundtable at this address.")
     return _shown([row])[0]
@@ -140,20 +145,21 @@ def _upcoming_values(now: datetime) -> dict[str, datetime]:
     return {"now": now, "started_after": now - events.LONGEST}
 
 
-def upcoming(session: Session, now: datetime, page: int = 1) -> tuple[list[Shown], bool]:
+def upcoming(connection: Connection, now: datetime, page: int = 1
+             ) -> tuple[list[Shown], bool]:
     """Return one page of upcoming events (what decides each), and whether more follow.
 
     One query, whatever the number of events and registrations.
     """
-    rows = session.connection().execute(_PAGE, {
+    rows = connection.execute(_PAGE, {
         **_upcoming_values(now), "skip": (page - 1) * LISTING_PAGE, "take": LISTING_PAGE + 1,
     }).all()
     return _shown(rows[:LISTING_PAGE]), len(rows) > LISTING_PAGE
 
 
-def all_upcoming(session: Session, now: datetime) -> list[Shown]:
+def all_upcoming(connection: Connection, now: datetime) -> list[Shown]:
     """Return every upcoming event (the calendar feed), without seat figures."""
-    rows = session.connection().execute(_UPCOMING_BARE, _upcoming_values(now)).all()
+    rows = connection.execute(_UPCOMING_BARE, _upcoming_values(now)).all()
     return _shown(rows)
 
 

@@ -38,7 +38,8 @@ def list_events() -> Response:
     page = request.args.get("page", 1, type=int)
     if not 1 <= page <= MAX_PAGE:
         abort(404)
-    shown, more = listings.upcoming(db.session(), utcnow(), page)
+    with database.reading(db.engine) as connection:
+        shown, more = listings.upcoming(connection, utcnow(), page)
     if page > 1 and not shown:
         abort(404)
     return pagecache.conditional(
@@ -69,7 +70,8 @@ def check_ready() -> tuple[str, int, dict[str, str]]:
 @bp.get("/events/<slug>")
 def show_event(slug: str) -> str:
     """Show one roundtable, marked as past or cancelled where it is."""
-    shown = listings.by_slug(db.session(), slug, utcnow())
+    with database.reading(db.engine) as connection:
+        shown = listings.by_slug(connection, slug, utcnow())
     return pagecache.page(("event", shown), lambda: render_template(
         "public/event.html", **listings.page_context(db.session(), shown), form=SignupForm()
     ))
@@ -248,7 +250,8 @@ def cached_calendar(key: str, shown: list[listings.Shown], filename: str,
 @bp.get("/events/<slug>.ics")
 def download_event(slug: str) -> Response:
     """Return the public calendar file of one published or cancelled event."""
-    shown = listings.by_slug(db.session(), slug, utcnow(), figures=False)
+    with database.reading(db.engine) as connection:
+        shown = listings.by_slug(connection, slug, utcnow(), figures=False)
     response = cached_calendar("event.ics", [shown], f"{slug}.ics")
     response.last_modified = shown.last_change
     return response
@@ -257,5 +260,6 @@ def download_event(slug: str) -> Response:
 @bp.get("/calendar.ics")
 def subscribe_feed() -> Response:
     """Return the feed of all upcoming published roundtables (webcal-friendly)."""
-    shown = listings.all_upcoming(db.session(), utcnow())
+    with database.reading(db.engine) as connection:
+        shown = listings.all_upcoming(connection, utcnow())
     return cached_calendar("feed.ics", shown, "roundtable.ics", "Roundtable: upcoming roundtables")

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from sqlalchemy import column, create_engine, func, insert, select, table, text
+from sqlalchemy.exc import DBAPIError
 
 from roundtable import database
 from roundtable.domain import lifecycle
@@ -158,28 +159,16 @@ def test_every_transition_the_calendar_table_knows_is_allowed() -> None:
     assert set(lifecycle.LABELS) == set(lifecycle.SHORT_LABELS) == set(lifecycle.TONES) == set(S)
 
 
-def test_reading_runs_outside_a_transaction_and_leaves_the_pool_transactional(
+def test_a_prepared_read_leaves_the_pool_transactional_and_raises_as_sqlalchemy(
     app, make_event, make_registration
 ) -> None:
-    """A read on ``reading`` sends no BEGIN; the connection it lent writes in transactions again."""
-    from sqlalchemy import event as sa_event
-
+    """A Prepared read (autocommit on PostgreSQL) gives its connection back as it found it."""
     registration_id = make_registration(make_event(), name="Before").id
     db.session.commit()
     db.session.close()
     engine = db.engine
-    sent: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        sent.append(statement.strip().upper())
-
-    sa_event.listen(engine, "before_cursor_execute", record)
-    try:
-        with database.reading(engine) as conn:
-            assert conn.execute(select(func.count()).select_from(Registration)).scalar() == 1
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", record)
-    assert not [s for s in sent if s.startswith(("BEGIN", "SET"))], sent
+    count = database.Prepared(select(func.count().label("n")).select_from(Registration))
+    assert count.rows(engine, {}) == [(1,)]
     # The pool hands the same connections out again: a change rolled back must not survive.
     for _ in range(engine.pool.size() + 1):
         with engine.connect() as conn:
@@ -187,3 +176,8 @@ def test_reading_runs_outside_a_transaction_and_leaves_the_pool_transactional(
                          {"id": registration_id})
             conn.rollback()
     assert db.session.get(Registration, registration_id).name == "Before"
+    missing = database.Prepared(select(column("n")).select_from(table("no_such_table")))
+    with pytest.raises(DBAPIError) as raised:
+        missing.rows(engine, {})
+    assert not database.is_unavailable(raised.value)
+    assert count.rows(engine, {}) == [(1,)]  # the pool still serves

@@ -128,24 +128,35 @@ PRIVATE_PAGES = {"public.show_outcome"}
 
 
 def register_security_headers(app: Flask) -> None:
-    """Send headers that keep pages (and private links) from leaking or being framed."""
-    https_only = str(app.config["BASE_URL"]).startswith("https://")
+    """Send headers that keep pages (and private links) from leaking or being framed.
+
+    They are the same for every response, so they are made once and added in one pass (a view
+    that set one of them keeps its own).
+    """
+    security = [
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        # Private links must not travel to Google or Outlook in the Referer header.
+        ("Referrer-Policy", "same-origin"),
+    ]
+    if str(app.config["BASE_URL"]).startswith("https://"):
+        # Browsers then never try plain http for this site again.
+        security.append(("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY))
+    names = {name.lower() for name, _ in security}
 
     @app.after_request
     def add_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        # Private links must not travel to Google or Outlook in the Referer header.
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if https_only:  # browsers then never try plain http for this site again
-            response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
+        headers = response.headers
+        present = {name.lower() for name in headers.keys()} & names
+        headers.extend([header for header in security if header[0].lower() not in present]
+                       if present else security)
         if request.path.startswith("/r/") or request.method == "POST" or (
             request.endpoint in PRIVATE_PAGES
         ):
             # Private links, the outcome of a signup, and a form shown again with what was
             # typed carry personal data: no cache keeps them.
-            response.headers["Cache-Control"] = "no-store"
+            headers["Cache-Control"] = "no-store"
         return response
 
 

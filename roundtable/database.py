@@ -18,14 +18,16 @@ import logging
 import os
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import Select, event, text
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, scoped_session
+from sqlalchemy.sql.compiler import SQLCompiler
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +107,107 @@ def write_transaction(session: AnySession, *, lock_timeout_ms: int) -> Iterator[
         except BaseException:
             session.rollback()
             raise
+
+
+class Prepared:
+    """A select compiled once per database, run straight on a pooled connection of the driver.
+
+    For the public pages' one-statement reads: SQLAlchemy's per-execution work (the statement's
+    cache key, its parameters, a Connection and its events) costs several times the query
+    itself. Here the statement is compiled once per dialect; a call binds the values (through
+    their types), borrows a DBAPI connection from the engine's pool (pre-ping and reset as for
+    any other), runs the statement outside any transaction (autocommit on PostgreSQL; no BEGIN on
+    SQLite) and returns the rows as tuples: each column as the driver gives it, except the
+    ``typed`` ones, which go through their type's result processing. A driver error is raised as
+    SQLAlchemy's (``DBAPIError``), the connection invalidated when it was lost, so callers and
+    ``is_unavailable`` tell failures apart as for any other statement.
+    """
+
+    def __init__(self, statement: Select[Any], *, typed: Iterable[str] = ()) -> None:
+        self.statement = statement
+        self.names = list(statement.selected_columns.keys())
+        self.index = {name: i for i, name in enumerate(self.names)}
+        self._typed = tuple(typed)
+        self._made: weakref.WeakKeyDictionary[Dialect, _Made] = weakref.WeakKeyDictionary()
+
+    def _for(self, dialect: Dialect) -> _Made:
+        made = self._made.get(dialect)
+        if made is None:
+            compiled = self.statement.compile(dialect=dialect)
+            if "POSTCOMPILE" in compiled.string:
+                raise RuntimeError("Prepared takes statements without expanding parameters")
+            columns = self.statement.selected_columns
+            made = self._made[dialect] = _Made(
+                sql=compiled.string,
+                compiled=compiled,
+                binds={name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+                       for name, bind in compiled.binds.items()},
+                results=tuple(
+                    (self.index[name], processor) for name in self._typed
+                    if (processor := columns[name].type.dialect_impl(dialect)
+                        .result_processor(dialect, None))
+                ),
+            )
+        return made
+
+    def rows(self, engine: Engine, values: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """Run the statement with ``values``; return its rows."""
+        dialect = engine.dialect
+        made = self._for(dialect)
+        bound = made.compiled.construct_params(values) or {}
+        processed = {name: processor(value) if (processor := made.binds.get(name)) else value
+                     for name, value in bound.items()}
+        positions = made.compiled.positiontup
+        params: Any = (tuple(processed[name] for name in positions)
+                       if made.compiled.positional and positions is not None else processed)
+        autocommit = dialect.name == "postgresql"
+        error_class = dialect.loaded_dbapi.Error
+        try:
+            pooled = engine.raw_connection()
+        except error_class as error:
+            raise _wrapped(dialect, made.sql, error, invalidated=True) from error
+        try:
+            driver = pooled.driver_connection
+            try:
+                if autocommit:
+                    driver.autocommit = True  # type: ignore[union-attr]
+                cursor = pooled.cursor()
+                try:
+                    cursor.execute(made.sql, params)
+                    found = cursor.fetchall()
+                finally:
+                    cursor.close()
+                if autocommit:
+                    driver.autocommit = False  # type: ignore[union-attr]
+            except error_class as error:
+                lost = dialect.is_disconnect(error, pooled.dbapi_connection, None)
+                pooled.invalidate(error)  # its state is unknown: the pool makes a new one
+                raise _wrapped(dialect, made.sql, error, invalidated=lost) from error
+        finally:
+            pooled.close()
+        if made.results:
+            found = [list(row) for row in found]
+            for index, processor in made.results:
+                for row in found:
+                    row[index] = processor(row[index])
+        return [tuple(row) for row in found]
+
+
+@dataclass(frozen=True)
+class _Made:
+    """A statement as compiled for one dialect, with its bind and result processors."""
+
+    sql: str
+    compiled: SQLCompiler
+    binds: dict[str, Callable[[Any], Any] | None]
+    results: tuple[tuple[int, Callable[[Any], Any]], ...]
+
+
+def _wrapped(dialect: Dialect, sql: str, error: Exception, *, invalidated: bool) -> DBAPIError:
+    """Return the driver's ``error`` as SQLAlchemy raises it (its parameters hidden)."""
+    return cast(DBAPIError, DBAPIError.instance(
+        sql, None, error, dialect.loaded_dbapi.Error, hide_parameters=True,
+        connection_invalidated=invalidated, dialect=dialect))
 
 
 _QUEUE_POLL_S = (0.00005, 0.001)  # the first wait for the queue's lock, and the longest

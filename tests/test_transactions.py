@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from sqlalchemy import column, create_engine, func, insert, select, table, text
+from sqlalchemy.exc import DBAPIError
 
 from roundtable import database
 from roundtable.domain import lifecycle
@@ -156,3 +157,27 @@ def test_every_transition_the_calendar_table_knows_is_allowed() -> None:
     assert not lifecycle.allowed(S.CONFIRMED, S.WAITLISTED)  # a seat is never queued again
     assert not lifecycle.allowed(None, S.CANCELLED)
     assert set(lifecycle.LABELS) == set(lifecycle.SHORT_LABELS) == set(lifecycle.TONES) == set(S)
+
+
+def test_a_prepared_read_leaves_the_pool_transactional_and_raises_as_sqlalchemy(
+    app, make_event, make_registration
+) -> None:
+    """A Prepared read (autocommit on PostgreSQL) gives its connection back as it found it."""
+    registration_id = make_registration(make_event(), name="Before").id
+    db.session.commit()
+    db.session.close()
+    engine = db.engine
+    count = database.Prepared(select(func.count().label("n")).select_from(Registration))
+    assert count.rows(engine, {}) == [(1,)]
+    # The pool hands the same connections out again: a change rolled back must not survive.
+    for _ in range(engine.pool.size() + 1):
+        with engine.connect() as conn:
+            conn.execute(text("UPDATE registration SET name = 'After' WHERE id = :id"),
+                         {"id": registration_id})
+            conn.rollback()
+    assert db.session.get(Registration, registration_id).name == "Before"
+    missing = database.Prepared(select(column("n")).select_from(table("no_such_table")))
+    with pytest.raises(DBAPIError) as raised:
+        missing.rows(engine, {})
+    assert not database.is_unavailable(raised.value)
+    assert count.rows(engine, {}) == [(1,)]  # the pool still serves

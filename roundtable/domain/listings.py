@@ -7,6 +7,10 @@ figures, the latest change of its registrations. Every change of a registration 
 ``seating.lock_event``, so the stamp moves whenever a figure can; the (event_id, updated_at)
 index finds it in one step, where counting takes as long as there are registrations. The events
 themselves are loaded, and their figures counted, only when a page must be made afresh.
+
+What decides a page is read in one statement outside any transaction, straight on the driver
+(``database.Prepared``); a page made afresh is made from a session that reads after it, so a
+body is never older than its key.
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from typing import Any, NamedTuple
 from sqlalchemy import (
     ColumnElement,
     Integer,
-    Row,
     ScalarSelect,
     and_,
     bindparam,
@@ -27,9 +30,11 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
+from roundtable.database import Prepared
 from roundtable.domain import events
 from roundtable.domain.errors import NotFound
 from roundtable.domain.models import (
@@ -86,6 +91,16 @@ _PAGE = (
     .limit(bindparam("take", type_=Integer))
 )
 _REVISION = slice(0, len(Event.__table__.c))
+# Run straight on the driver (database.Prepared): the columns come as stored, but when the
+# event last changed, which is read as a time.
+_TYPED = ("last_change",)
+_READ_BY_SLUG = Prepared(_BY_SLUG, typed=_TYPED)
+_READ_BARE_BY_SLUG = Prepared(_BARE_BY_SLUG, typed=_TYPED)
+_READ_PAGE = Prepared(_PAGE, typed=_TYPED)
+_READ_UPCOMING_BARE = Prepared(_UPCOMING_BARE, typed=_TYPED)
+_AT = _READ_PAGE.index  # the same columns in each: where each is in a row
+_ID, _LAST_CHANGE, _STAMP, _IS_PAST, _IS_OPEN, _STATUS = (
+    _AT[name] for name in ("id", "last_change", "stamp", "is_past", "is_open", "status"))
 
 
 def _seats(status: RegistrationStatus) -> ScalarSelect[int]:
@@ -114,47 +129,46 @@ class Shown(NamedTuple):
     is_open: bool
 
 
-def _shown(rows: Sequence[Row[*tuple[Any, ...]]]) -> list[Shown]:
+def _shown(rows: Sequence[tuple[Any, ...]]) -> list[Shown]:
     """Return what decides the page of each row."""
     return [
-        Shown(row.id, tuple(row[_REVISION]), row.last_change, row.stamp, bool(row.is_past),
-              bool(row.is_open))
+        Shown(row[_ID], row[_REVISION], row[_LAST_CHANGE], row[_STAMP], bool(row[_IS_PAST]),
+              bool(row[_IS_OPEN]))
         for row in rows
     ]
 
 
-def by_slug(session: Session, slug: str, now: datetime, *, figures: bool = True) -> Shown:
+def by_slug(engine: Engine, slug: str, now: datetime, *, figures: bool = True) -> Shown:
     """Return what decides the page of the published or cancelled event at ``slug``, one query.
 
     Without ``figures`` the stamp of the seat figures is left out (None). Raise NotFound for an
     unknown slug or a draft.
     """
-    statement = _BY_SLUG if figures else _BARE_BY_SLUG
-    row = session.connection().execute(statement, {"slug": slug, "now": now}).one_or_none()
-    if row is None or row.status == EventStatus.DRAFT.value:
+    read = _READ_BY_SLUG if figures else _READ_BARE_BY_SLUG
+    rows = read.rows(engine, {"slug": slug, "now": now})
+    if not rows or rows[0][_STATUS] == EventStatus.DRAFT.value:
         raise NotFound("There is no roundtable at this address.")
-    return _shown([row])[0]
+    return _shown(rows)[0]
 
 
 def _upcoming_values(now: datetime) -> dict[str, datetime]:
     return {"now": now, "started_after": now - events.LONGEST}
 
 
-def upcoming(session: Session, now: datetime, page: int = 1) -> tuple[list[Shown], bool]:
+def upcoming(engine: Engine, now: datetime, page: int = 1) -> tuple[list[Shown], bool]:
     """Return one page of upcoming events (what decides each), and whether more follow.
 
     One query, whatever the number of events and registrations.
     """
-    rows = session.connection().execute(_PAGE, {
+    rows = _READ_PAGE.rows(engine, {
         **_upcoming_values(now), "skip": (page - 1) * LISTING_PAGE, "take": LISTING_PAGE + 1,
-    }).all()
+    })
     return _shown(rows[:LISTING_PAGE]), len(rows) > LISTING_PAGE
 
 
-def all_upcoming(session: Session, now: datetime) -> list[Shown]:
+def all_upcoming(engine: Engine, now: datetime) -> list[Shown]:
     """Return every upcoming event (the calendar feed), without seat figures."""
-    rows = session.connection().execute(_UPCOMING_BARE, _upcoming_values(now)).all()
-    return _shown(rows)
+    return _shown(_READ_UPCOMING_BARE.rows(engine, _upcoming_values(now)))
 
 
 def loaded(session: Session, shown: Sequence[Shown]) -> list[events.Listing]:

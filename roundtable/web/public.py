@@ -38,7 +38,7 @@ def list_events() -> Response:
     page = request.args.get("page", 1, type=int)
     if not 1 <= page <= MAX_PAGE:
         abort(404)
-    shown, more = listings.upcoming(db.session(), utcnow(), page)
+    shown, more = listings.upcoming(db.engine, utcnow(), page)
     if page > 1 and not shown:
         abort(404)
     return pagecache.conditional(
@@ -69,7 +69,7 @@ def check_ready() -> tuple[str, int, dict[str, str]]:
 @bp.get("/events/<slug>")
 def show_event(slug: str) -> str:
     """Show one roundtable, marked as past or cancelled where it is."""
-    shown = listings.by_slug(db.session(), slug, utcnow())
+    shown = listings.by_slug(db.engine, slug, utcnow())
     return pagecache.page(("event", shown), lambda: render_template(
         "public/event.html", **listings.page_context(db.session(), shown), form=SignupForm()
     ))
@@ -248,7 +248,7 @@ def cached_calendar(key: str, shown: list[listings.Shown], filename: str,
 @bp.get("/events/<slug>.ics")
 def download_event(slug: str) -> Response:
     """Return the public calendar file of one published or cancelled event."""
-    shown = listings.by_slug(db.session(), slug, utcnow(), figures=False)
+    shown = listings.by_slug(db.engine, slug, utcnow(), figures=False)
     response = cached_calendar("event.ics", [shown], f"{slug}.ics")
     response.last_modified = shown.last_change
     return response
@@ -257,5 +257,5 @@ def download_event(slug: str) -> Response:
 @bp.get("/calendar.ics")
 def subscribe_feed() -> Response:
     """Return the feed of all upcoming published roundtables (webcal-friendly)."""
-    shown = listings.all_upcoming(db.session(), utcnow())
+    shown = listings.all_upcoming(db.engine, utcnow())
     return cached_calendar("feed.ics", shown, "roundtable.ics", "Roundtable: upcoming roundtables")

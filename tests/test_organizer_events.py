@@ -335,3 +335,18 @@ def test_publishing_asks_for_the_hosts_contact_address(console_client, make_even
     refused = console_client.post(f"/organizer/events/{event.id}/edit", data=data)
     assert refused.status_code == 400 and "Please enter a valid email address" in text(
         refused.get_data(as_text=True))
+
+
+def test_cancelling_an_event_also_tells_people_offered_a_seat(
+    console_client, make_event, make_registration
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    event = make_event()
+    make_registration(event)
+    offered = make_registration(event, status=S.OFFERED,
+                                offer_expires_at=datetime.now(UTC) + timedelta(hours=5))
+    confirm = text(page(console_client.get(f"/organizer/events/{event.id}/cancel")))
+    assert "1 confirmed, 0 awaiting review, 1 offered a seat and 0 waiting people" in confirm
+    assert console_client.post(f"/organizer/events/{event.id}/cancel").status_code == 303
+    assert ("event_cancelled", offered.id, None) in [(k, r, c) for k, r, c, _ in outbox_rows()]

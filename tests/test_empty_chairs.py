@@ -554,3 +554,14 @@ def test_the_export_carries_the_answer_and_the_attendance(event, organizer_id) -
     assert lines[0][-2:] == ["still_coming", "attendance"]
     assert [line[-2:] for line in lines[1:]] == [["yes", "attended"], ["", "no_show"]]
     assert lines[2][1] == row(bob).email
+
+
+def test_the_waiting_list_mail_says_how_last_minute_seats_go(app, event) -> None:
+    admit(event, "ada"), admit(event, "bob")
+    cy = admit(event, "cy")
+    message = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.registration_id == cy)).one()
+    with app.test_request_context():
+        text = compose.compose(db.session, message, NOW).get_body(("plain",)).get_content()
+    assert "In the last 48 hours before the start, a seat that frees up is offered" in text
+    assert "you then have 6 hours" in text

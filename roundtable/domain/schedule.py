@@ -21,6 +21,8 @@ longer true when its turn comes (``still_due``).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -161,8 +163,10 @@ def run_event(session: Session, event_id: int, now: datetime) -> Round:
     if now >= event.starts_at:
         return done
     done.released = _apply_deadline(session, event, now)
-    done.asked = _ask(session, event, now)
-    done.reminded = _remind(session, event, now)
+    # Read once, after the deadline released any, and only if a question or reminder is due.
+    holders = functools.cache(lambda: _seat_holders(session, event))
+    done.asked = _ask(session, event, holders, now)
+    done.reminded = _remind(session, event, holders, now)
     session.flush()
     return done
 
@@ -185,12 +189,13 @@ def _written(session: Session, keys: list[str]) -> set[str]:
     ) if key is not None}
 
 
-def _ask(session: Session, event: Event, now: datetime) -> int:
+def _ask(session: Session, event: Event, holders: Callable[[], list[Registration]],
+         now: datetime) -> int:
     asks_at, deadline = reconfirm_asks_at(event), reconfirm_deadline(event)
     if asks_at is None or deadline is None or not asks_at <= now < deadline - ASK_MARGIN:
         return 0
     asked = 0
-    for registration in _seat_holders(session, event):
+    for registration in holders():
         # Someone seated after the question went out has just said they are coming.
         seated = registration.confirmed_at
         if (registration.reconfirm_asked_at is not None or registration.reconfirmation
@@ -221,7 +226,8 @@ def _apply_deadline(session: Session, event: Event, now: datetime) -> int:
     return len(unanswered)
 
 
-def _remind(session: Session, event: Event, now: datetime) -> int:
+def _remind(session: Session, event: Event, holders: Callable[[], list[Registration]],
+            now: datetime) -> int:
     kinds: list[str] = []
     at = reminder_at(event)
     if at is not None and at <= now < _reminder_ends(event):
@@ -231,8 +237,7 @@ def _remind(session: Session, event: Event, now: datetime) -> int:
         kinds.append("reminder_hour")
     if not kinds:
         return 0
-    holders = _seat_holders(session, event)
-    wanted = {f"{kind}:{r.id}:{event.sequence}": (kind, r) for kind in kinds for r in holders}
+    wanted = {f"{kind}:{r.id}:{event.sequence}": (kind, r) for kind in kinds for r in holders()}
     written = _written(session, list(wanted))
     for key, (kind, registration) in wanted.items():
         if key in written:

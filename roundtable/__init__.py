@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from roundtable.config import ConfigError, load_config
 from roundtable.web import logs
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -31,13 +35,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     load_config(app, config)
     logs.install()
-    register_proxy(app)
     register_extensions(app)
     register_request_guards(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_proxy(app)  # the outermost layer: what follows sees the client's address
     register_commands(app)
     return app
 
@@ -130,8 +134,9 @@ PRIVATE_PAGES = {"public.show_outcome"}
 def register_security_headers(app: Flask) -> None:
     """Send headers that keep pages (and private links) from leaking or being framed.
 
-    They are the same for every response, so they are made once and added in one pass (a view
-    that set one of them keeps its own).
+    They are the same for every response, so they are made once and added by a WSGI layer as
+    the response starts, past Werkzeug's per-header checks (a response that set one of them
+    keeps its own).
     """
     security = [
         ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
@@ -143,21 +148,36 @@ def register_security_headers(app: Flask) -> None:
     if str(app.config["BASE_URL"]).startswith("https://"):
         # Browsers then never try plain http for this site again.
         security.append(("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY))
-    names = {name.lower() for name, _ in security}
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, security)  # type: ignore[method-assign]
 
     @app.after_request
-    def add_headers(response: Response) -> Response:
-        headers = response.headers
-        present = {name.lower() for name in headers.keys()} & names
-        headers.extend([header for header in security if header[0].lower() not in present]
-                       if present else security)
-        if request.path.startswith("/r/") or request.method == "POST" or (
+    def keep_private_pages_out_of_caches(response: Response) -> Response:
+        if request.method == "POST" or request.path.startswith("/r/") or (
             request.endpoint in PRIVATE_PAGES
         ):
             # Private links, the outcome of a signup, and a form shown again with what was
             # typed carry personal data: no cache keeps them.
-            headers["Cache-Control"] = "no-store"
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+
+class SecurityHeaders:
+    """WSGI layer: add fixed ``headers`` to every response that has not set them itself."""
+
+    def __init__(self, app: WSGIApplication, headers: list[tuple[str, str]]) -> None:
+        self.app = app
+        self.headers = headers
+        self.names = frozenset(name.lower() for name, _ in headers)
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse
+                 ) -> Iterable[bytes]:
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            present = self.names.intersection(name.lower() for name, _ in headers)
+            headers.extend(self.headers if not present
+                           else [h for h in self.headers if h[0].lower() not in present])
+            return start_response(status, headers, exc_info)
+
+        return self.app(environ, start)
 
 
 def register_template_helpers(app: Flask) -> None:

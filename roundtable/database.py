@@ -16,9 +16,10 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import threading
 import time
 import weakref
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
@@ -109,18 +110,34 @@ def write_transaction(session: AnySession, *, lock_timeout_ms: int) -> Iterator[
             raise
 
 
+@dataclass(frozen=True)
+class Reuse:
+    """When rows read before may answer again: for rows decided by the database and ``key``.
+
+    ``valid`` is asked with the kept rows each time they would answer (for rows that also
+    depend on the clock: it says whether the time since they were read has changed them).
+    """
+
+    key: Hashable
+    valid: Callable[[list[tuple[Any, ...]]], bool] | None = None
+
+
 class Prepared:
-    """A select compiled once per database, run straight on a pooled connection of the driver.
+    """A select compiled once per database, run straight on the driver.
 
     For the public pages' one-statement reads: SQLAlchemy's per-execution work (the statement's
     cache key, its parameters, a Connection and its events) costs several times the query
     itself. Here the statement is compiled once per dialect; a call binds the values (through
-    their types), borrows a DBAPI connection from the engine's pool (pre-ping and reset as for
-    any other), runs the statement outside any transaction (autocommit on PostgreSQL; no BEGIN on
-    SQLite) and returns the rows as tuples: each column as the driver gives it, except the
-    ``typed`` ones, which go through their type's result processing. A driver error is raised as
-    SQLAlchemy's (``DBAPIError``), the connection invalidated when it was lost, so callers and
+    their types) and returns the rows as tuples: each column as the driver gives it, except the
+    ``typed`` ones, which go through their type's result processing. A driver error is raised
+    as SQLAlchemy's (``DBAPIError``), the connection invalidated when it was lost, so callers and
     ``is_unavailable`` tell failures apart as for any other statement.
+
+    On PostgreSQL the statement runs on a connection borrowed from the engine's pool
+    (pre-ping and reset as for any other), in autocommit. On a SQLite file it runs on this
+    process's and thread's own reading connection (``_Reader``), and rows read with a ``Reuse``
+    answer again for as long as the database has not changed: SQLite's ``data_version`` tells
+    when any other connection, in any process, has committed.
     """
 
     def __init__(self, statement: Select[Any], *, typed: Iterable[str] = ()) -> None:
@@ -150,16 +167,30 @@ class Prepared:
             )
         return made
 
-    def rows(self, engine: Engine, values: dict[str, Any]) -> list[tuple[Any, ...]]:
-        """Run the statement with ``values``; return its rows."""
+    def rows(self, engine: Engine, values: dict[str, Any], *, reuse: Reuse | None = None
+             ) -> list[tuple[Any, ...]]:
+        """Run the statement with ``values``; return its rows (kept ones, when ``reuse`` lets)."""
         dialect = engine.dialect
         made = self._for(dialect)
-        bound = made.compiled.construct_params(values) or {}
-        processed = {name: processor(value) if (processor := made.binds.get(name)) else value
-                     for name, value in bound.items()}
-        positions = made.compiled.positiontup
-        params: Any = (tuple(processed[name] for name in positions)
-                       if made.compiled.positional and positions is not None else processed)
+        reader = _Reader.of(engine)
+        if reader is None:
+            return self._processed(made, self._run(engine, made, values))
+        memo = reader.memo(engine)  # forgets everything once the database has changed
+        key = (id(self), reuse.key) if reuse is not None else None
+        found: list[tuple[Any, ...]] | None = memo.get(key) if key is not None else None
+        if found is not None and (reuse is None or reuse.valid is None or reuse.valid(found)):
+            return found
+        found = self._processed(made, reader.run(engine, made.sql, _params(made, values)))
+        if key is not None:
+            if len(memo) >= _MEMO_ENTRIES:
+                memo.clear()
+            memo[key] = found
+        return found
+
+    def _run(self, engine: Engine, made: _Made, values: dict[str, Any]) -> list[Any]:
+        """Run on a connection from the pool (autocommit on PostgreSQL); return the raw rows."""
+        dialect = engine.dialect
+        params = _params(made, values)
         autocommit = dialect.name == "postgresql"
         error_class = dialect.loaded_dbapi.Error
         try:
@@ -185,12 +216,113 @@ class Prepared:
                 raise _wrapped(dialect, made.sql, error, invalidated=lost) from error
         finally:
             pooled.close()
+        return list(found)
+
+    @staticmethod
+    def _processed(made: _Made, found: list[Any]) -> list[tuple[Any, ...]]:
         if made.results:
             found = [list(row) for row in found]
             for index, processor in made.results:
                 for row in found:
                     row[index] = processor(row[index])
         return [tuple(row) for row in found]
+
+
+_MEMO_ENTRIES = 1024  # rows kept per reading connection (then all are forgotten at once)
+
+
+def _params(made: _Made, values: dict[str, Any]) -> Any:
+    """Return ``values`` bound for the driver: processed by their types, in the driver's style."""
+    bound = made.compiled.construct_params(values) or {}
+    processed = {name: processor(value) if (processor := made.binds.get(name)) else value
+                 for name, value in bound.items()}
+    positions = made.compiled.positiontup
+    return (tuple(processed[name] for name in positions)
+            if made.compiled.positional and positions is not None else processed)
+
+
+class _Reader:
+    """A SQLite file's reading connection for one process and thread, and the rows it kept.
+
+    It never writes, so its ``PRAGMA data_version`` changes exactly when another connection
+    (of this process or any other) has committed a change: then every kept row is forgotten.
+    Outside a transaction each statement reads the latest committed state (WAL), so a row kept
+    under a version is never older than that version. The connection is the engine's own kind
+    (its ``connect`` set-up: WAL, busy timeout), taken out of the pool for good.
+    """
+
+    _local = threading.local()
+
+    def __init__(self, engine: Engine) -> None:
+        self._pooled = engine.raw_connection()
+        self._pooled.detach()  # the pool forgets it: closing it closes the connection
+        self.connection: Any = self._pooled.dbapi_connection
+        self.pid = os.getpid()
+        self.version: object = None
+        self.kept: dict[Hashable, list[tuple[Any, ...]]] = {}
+
+    @classmethod
+    def of(cls, engine: Engine) -> _Reader | None:
+        """Return this thread's reader of ``engine``'s SQLite file (None: not a SQLite file)."""
+        if engine.dialect.name != "sqlite" or _sqlite_file(engine) is None:
+            return None
+        readers: weakref.WeakKeyDictionary[Engine, _Reader] | None = getattr(
+            cls._local, "readers", None)
+        if readers is None:
+            readers = cls._local.readers = weakref.WeakKeyDictionary()
+        reader = readers.get(engine)
+        if reader is None or reader.pid != os.getpid():
+            if reader is not None:  # made before a fork: the parent's, never touched here
+                _ABANDONED.append(reader._pooled)
+            error_class = engine.dialect.loaded_dbapi.Error
+            try:
+                reader = readers[engine] = cls(engine)
+            except error_class as error:
+                raise _wrapped(engine.dialect, "connect", error, invalidated=True) from error
+        return reader
+
+    def memo(self, engine: Engine) -> dict[Hashable, list[tuple[Any, ...]]]:
+        """Return the rows kept since the database last changed (none, when it just did)."""
+        version = self.run(engine, "PRAGMA data_version", ())[0][0]
+        if version != self.version:
+            self.kept.clear()
+            self.version = version
+        return self.kept
+
+    def run(self, engine: Engine, sql: str, params: Any) -> list[Any]:
+        """Run one statement; on a driver error, forget this connection and raise as SQLAlchemy."""
+        try:
+            cursor = self.connection.cursor()
+            try:
+                cursor.execute(sql, params)
+                return cast(list[Any], cursor.fetchall())
+            finally:
+                cursor.close()
+        except engine.dialect.loaded_dbapi.Error as error:
+            lost = engine.dialect.is_disconnect(error, self.connection, None)
+            self.forget(engine)  # its state is unknown: the next read opens another
+            raise _wrapped(engine.dialect, sql, error, invalidated=lost) from error
+
+    def forget(self, engine: Engine) -> None:
+        """Close the connection; the next read opens another."""
+        readers = getattr(self._local, "readers", {})
+        if readers.get(engine) is self:
+            del readers[engine]
+        try:
+            self._pooled.close()
+        except engine.dialect.loaded_dbapi.Error:
+            pass
+
+
+_ABANDONED: list[Any] = []  # readers' connections inherited over a fork: kept open, unused
+
+
+def _sqlite_file(engine: Engine) -> str | None:
+    """Return the path of ``engine``'s SQLite database file (None: in memory or a URI)."""
+    path = engine.url.database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    return path
 
 
 @dataclass(frozen=True)
@@ -225,8 +357,8 @@ def _writers_queue(session: AnySession) -> Iterator[None]:
     goes on to SQLite's own waiting.
     """
     bind = session.get_bind().engine
-    path = bind.url.database if bind.dialect.name == "sqlite" else None
-    if not path or path == ":memory:" or path.startswith("file:"):
+    path = _sqlite_file(bind) if bind.dialect.name == "sqlite" else None
+    if path is None:
         yield
         return
     patience = _busy_timeout_s(bind)

@@ -209,3 +209,52 @@ def test_listing_pages(client, make_event) -> None:
     assert 'href="/?page=2"' in last
     for missing in ("/?page=4", "/?page=0", "/?page=-1"):
         assert client.get(missing).status_code == 404
+
+
+def test_kept_rows_answer_until_any_process_commits(app, make_event) -> None:
+    """A read kept on SQLite (data_version) is read again once another process has committed."""
+    import subprocess
+    import sys
+
+    from sqlalchemy import bindparam, select
+
+    from roundtable import database
+
+    event = make_event(title="Before")
+    db.session.commit()
+    engine = db.engine
+    title = database.Prepared(select(Event.title).where(Event.id == bindparam("id")))
+    first = title.rows(engine, {"id": event.id}, reuse=database.Reuse(event.id))
+    assert first == [("Before",)]
+    again = title.rows(engine, {"id": event.id}, reuse=database.Reuse(event.id))
+    assert again == first
+    if engine.dialect.name == "sqlite":
+        assert again is first  # kept: the database has not changed
+    script = ("import sqlalchemy as sa, sys\n"
+              "e = sa.create_engine(sys.argv[1])\n"
+              "with e.begin() as c:\n"
+              "    c.execute(sa.text('UPDATE event SET title = :t WHERE id = :i'),"
+              " {'t': 'After', 'i': int(sys.argv[2])})\n")
+    subprocess.run([sys.executable, "-c", script,
+                    engine.url.render_as_string(hide_password=False), str(event.id)],
+                   check=True, timeout=60)
+    assert title.rows(engine, {"id": event.id}, reuse=database.Reuse(event.id)) == [("After",)]
+
+
+def test_listing_leaves_an_event_at_its_end_with_no_change_stored(app, make_event) -> None:
+    """Kept upcoming rows are asked against the clock: an event that has ended is not listed."""
+    from roundtable.domain import listings
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    soon = make_event(title="Ends soon", starts_at=now - timedelta(minutes=30))
+    soon.ends_at = now + timedelta(minutes=30)
+    later = make_event(title="Later", starts_at=now + timedelta(days=1))
+    db.session.commit()
+    ids = [s.event_id for s in listings.upcoming(db.engine, now)[0]]
+    assert ids == [soon.id, later.id]
+    (shown,) = [s for s in listings.all_upcoming(db.engine, now) if s.event_id == soon.id]
+    assert not shown.is_past and not shown.is_open  # started: it takes no more signups
+    after = now + timedelta(minutes=31)
+    assert [s.event_id for s in listings.upcoming(db.engine, after)[0]] == [later.id]
+    assert [s.event_id for s in listings.all_upcoming(db.engine, after)] == [later.id]
+    assert listings.by_slug(db.engine, soon.slug, after).is_past

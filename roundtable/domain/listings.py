@@ -10,12 +10,14 @@ themselves are loaded, and their figures counted, only when a page must be made 
 
 What decides a page is read in one statement outside any transaction, straight on the driver
 (``database.Prepared``); a page made afresh is made from a session that reads after it, so a
-body is never older than its key.
+body is never older than its key. On SQLite those rows are kept until the database changes
+(its ``data_version``, in any process); what depends on the clock is decided from them at each
+request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -23,7 +25,6 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     ScalarSelect,
-    and_,
     bindparam,
     func,
     null,
@@ -34,7 +35,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
-from roundtable.database import Prepared
+from roundtable.database import Prepared, Reuse
 from roundtable.domain import events
 from roundtable.domain.errors import NotFound
 from roundtable.domain.models import (
@@ -60,16 +61,18 @@ def _latest_change() -> ScalarSelect[datetime]:
 
 # Statements built once; the values are bound per call. They run on the session's connection
 # and return rows, not ORM objects: the event's columns as stored (untyped: the revision only
-# needs to differ when they do), when it last changed, whether it has ended and whether it
-# takes signups at ``now`` (events.is_past and events.is_open_for_registration, in SQL), the
-# stamp of its seat figures.
+# needs to differ when they do), then as times the ones the clock is compared with (when it
+# last changed, starts, ends and stops taking signups), and the stamp of its seat figures.
+# Only the listing and the feed bind the time (which events are upcoming); whether an event
+# has ended or takes signups is decided from its row at each request (``_shown``), so a row
+# read once serves until the database changes (``database.Reuse``).
 _NOW = bindparam("now", type_=UTCDateTime())
 _COLUMNS: tuple[ColumnElement[Any], ...] = (
     *(type_coerce(column, NullType()).label(column.name) for column in Event.__table__.c),
     Event.updated_at.label("last_change"),
-    (Event.ends_at <= _NOW).label("is_past"),
-    and_(Event.status == EventStatus.PUBLISHED,
-         _NOW < func.coalesce(Event.registration_deadline, Event.starts_at)).label("is_open"),
+    Event.starts_at.label("starts"),
+    Event.ends_at.label("ends"),
+    Event.registration_deadline.label("deadline"),
 )
 _ROWS = select(*_COLUMNS, _latest_change().label("stamp"))
 _BARE = select(*_COLUMNS, null().label("stamp"))
@@ -91,16 +94,16 @@ _PAGE = (
     .limit(bindparam("take", type_=Integer))
 )
 _REVISION = slice(0, len(Event.__table__.c))
-# Run straight on the driver (database.Prepared): the columns come as stored, but when the
-# event last changed, which is read as a time.
-_TYPED = ("last_change",)
+# Run straight on the driver (database.Prepared): the columns come as stored, but the times.
+_TYPED = ("last_change", "starts", "ends", "deadline")
 _READ_BY_SLUG = Prepared(_BY_SLUG, typed=_TYPED)
 _READ_BARE_BY_SLUG = Prepared(_BARE_BY_SLUG, typed=_TYPED)
 _READ_PAGE = Prepared(_PAGE, typed=_TYPED)
 _READ_UPCOMING_BARE = Prepared(_UPCOMING_BARE, typed=_TYPED)
 _AT = _READ_PAGE.index  # the same columns in each: where each is in a row
-_ID, _LAST_CHANGE, _STAMP, _IS_PAST, _IS_OPEN, _STATUS = (
-    _AT[name] for name in ("id", "last_change", "stamp", "is_past", "is_open", "status"))
+_ID, _LAST_CHANGE, _STAMP, _STARTS, _ENDS, _DEADLINE, _STATUS = (
+    _AT[name] for name in ("id", "last_change", "stamp", "starts", "ends", "deadline", "status"))
+_PUBLISHED = EventStatus.PUBLISHED.value
 
 
 def _seats(status: RegistrationStatus) -> ScalarSelect[int]:
@@ -129,11 +132,15 @@ class Shown(NamedTuple):
     is_open: bool
 
 
-def _shown(rows: Sequence[tuple[Any, ...]]) -> list[Shown]:
-    """Return what decides the page of each row."""
+def _shown(rows: Sequence[tuple[Any, ...]], now: datetime) -> list[Shown]:
+    """Return what decides the page of each row at ``now``.
+
+    Whether it has ended and whether it takes signups are events.is_past and
+    events.takes_signups, from the row's stored times.
+    """
     return [
-        Shown(row[_ID], row[_REVISION], row[_LAST_CHANGE], row[_STAMP], bool(row[_IS_PAST]),
-              bool(row[_IS_OPEN]))
+        Shown(row[_ID], row[_REVISION], row[_LAST_CHANGE], row[_STAMP], row[_ENDS] <= now,
+              row[_STATUS] == _PUBLISHED and now < (row[_DEADLINE] or row[_STARTS]))
         for row in rows
     ]
 
@@ -145,14 +152,23 @@ def by_slug(engine: Engine, slug: str, now: datetime, *, figures: bool = True) -
     unknown slug or a draft.
     """
     read = _READ_BY_SLUG if figures else _READ_BARE_BY_SLUG
-    rows = read.rows(engine, {"slug": slug, "now": now})
+    rows = read.rows(engine, {"slug": slug}, reuse=Reuse(slug))
     if not rows or rows[0][_STATUS] == EventStatus.DRAFT.value:
         raise NotFound("There is no roundtable at this address.")
-    return _shown(rows)[0]
+    return _shown(rows, now)[0]
 
 
 def _upcoming_values(now: datetime) -> dict[str, datetime]:
     return {"now": now, "started_after": now - events.LONGEST}
+
+
+def _none_ended(now: datetime) -> Callable[[list[tuple[Any, ...]]], bool]:
+    """Return whether upcoming events read before ``now`` are all still on at ``now``.
+
+    Then they are still the upcoming ones: an event that was not has ended since, or never was
+    published, and only a change of the database (which forgets the rows) can add one.
+    """
+    return lambda rows: all(row[_ENDS] > now for row in rows)
 
 
 def upcoming(engine: Engine, now: datetime, page: int = 1) -> tuple[list[Shown], bool]:
@@ -162,13 +178,15 @@ def upcoming(engine: Engine, now: datetime, page: int = 1) -> tuple[list[Shown],
     """
     rows = _READ_PAGE.rows(engine, {
         **_upcoming_values(now), "skip": (page - 1) * LISTING_PAGE, "take": LISTING_PAGE + 1,
-    })
-    return _shown(rows[:LISTING_PAGE]), len(rows) > LISTING_PAGE
+    }, reuse=Reuse(page, _none_ended(now)))
+    return _shown(rows[:LISTING_PAGE], now), len(rows) > LISTING_PAGE
 
 
 def all_upcoming(engine: Engine, now: datetime) -> list[Shown]:
     """Return every upcoming event (the calendar feed), without seat figures."""
-    return _shown(_READ_UPCOMING_BARE.rows(engine, _upcoming_values(now)))
+    rows = _READ_UPCOMING_BARE.rows(engine, _upcoming_values(now),
+                                    reuse=Reuse("all", _none_ended(now)))
+    return _shown(rows, now)
 
 
 def loaded(session: Session, shown: Sequence[Shown]) -> list[events.Listing]:

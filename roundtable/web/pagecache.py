@@ -16,6 +16,7 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, MutableMapping
 from dataclasses import dataclass
+from functools import cached_property
 from threading import Lock
 from typing import TypeVar
 
@@ -28,6 +29,7 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 # What a cached page holds where its form's CSRF token goes (each session has its own token).
 CSRF_SLOT = "__roundtable_csrf_slot__"
+_SLOT = CSRF_SLOT.encode()
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,11 @@ class Body:
 
     data: bytes
     etag: str
+
+    @cached_property
+    def parts(self) -> list[bytes]:
+        """The body cut where the CSRF token goes (one part: it has no form)."""
+        return self.data.split(_SLOT)
 
 
 class Recent(MutableMapping[K, V]):
@@ -93,21 +100,21 @@ def _shows_messages() -> bool:
     return bool(session.get("_flashes"))
 
 
-def page(key: Hashable, render: Callable[[], str]) -> str:
+def page(key: Hashable, render: Callable[[], str]) -> bytes:
     """Return the page for ``key`` with this session's CSRF token, rendering it when needed.
 
     The cached page holds a slot where the form's token goes; the token is put in per request.
     """
     if _shows_messages():
-        return render()
+        return render().encode()
 
     def make() -> bytes:
         text = render()
         token = g.get(current_app.config["WTF_CSRF_FIELD_NAME"])  # set if a form was rendered
         return (text.replace(token, CSRF_SLOT) if token else text).encode()
 
-    text = _body(key, make).data.decode()
-    return text.replace(CSRF_SLOT, generate_csrf()) if CSRF_SLOT in text else text
+    parts = _body(key, make).parts
+    return generate_csrf().encode().join(parts) if len(parts) > 1 else parts[0]
 
 
 def conditional(key: Hashable, make: Callable[[], bytes], mimetype: str, *,

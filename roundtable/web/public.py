@@ -67,7 +67,7 @@ def check_ready() -> tuple[str, int, dict[str, str]]:
 
 
 @bp.get("/events/<slug>")
-def show_event(slug: str) -> str:
+def show_event(slug: str) -> bytes:
     """Show one roundtable, marked as past or cancelled where it is."""
     shown = listings.by_slug(db.engine, slug, utcnow())
     return pagecache.page(("event", shown), lambda: render_template(

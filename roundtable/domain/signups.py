@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
-from roundtable.domain import lifecycle, registrations, seating, tokens
+from roundtable.domain import express, lifecycle, registrations, seating, tokens
 from roundtable.domain.addresses import address_key
 from roundtable.domain.errors import DomainError, NotFound, RegistrationClosed
 from roundtable.domain.models import Event, EventStatus, SignupRequest, UTCDateTime
@@ -38,10 +38,11 @@ def confirmation_token(secret_key: str, signup: SignupRequest) -> str:
 
 @dataclass(frozen=True)
 class Confirmation:
-    """What confirming led to: the admission, or the earlier one for a link used twice."""
+    """What confirming led to: the registration, or the earlier one for a link used twice."""
 
-    admission: registrations.Admission
-    again: bool = False
+    registration_id: int
+    duplicate: bool = False  # the address was registered already (it was sent its status)
+    again: bool = False  # the link had been used: this is its own earlier outcome
 
 
 def request(
@@ -114,13 +115,20 @@ def by_token(session: Session, token: str) -> SignupRequest | None:
 
 
 def confirm(
-    session: Session, *, now: datetime, token: str, secret_key: str, slug: str | None = None
+    session: Session, *, now: datetime, token: str, secret_key: str, slug: str | None = None,
+    prepared: express.Prepared | None = None,
 ) -> Confirmation:
     """Admit the person whose address answered: a seat, the waiting list, review or a no.
 
     A link used again shows the earlier outcome; an expired one raises LinkExpired, an unknown
-    one (or one of another event than ``slug``'s, when given) NotFound.
+    one (or one of another event than ``slug``'s, when given) NotFound. With ``prepared``
+    (``express.prepare``, read before the write transaction) the plain case takes the express
+    lane; every other case, and a plain one that changed meanwhile, the full way.
     """
+    if prepared is not None:
+        admitted = express.admit(session, prepared, now=now, secret_key=secret_key)
+        if admitted is not None:
+            return Confirmation(admitted.registration_id)
     signup = by_token(session, token)
     if signup is None:
         raise NotFound("This confirmation link is not valid. Please sign up again.")
@@ -129,10 +137,7 @@ def confirm(
         raise NotFound("This confirmation link is not valid. Please sign up again.")
     seating.reread(session, signup)
     if signup.confirmed_at is not None and signup.registration_id is not None:
-        earlier = registrations.Admission(
-            registrations.registration_of(session, signup.registration_id), duplicate=True
-        )
-        return Confirmation(earlier, again=True)
+        return Confirmation(signup.registration_id, duplicate=True, again=True)
     if signup.expires_at <= now:
         raise LinkExpired(
             "This confirmation link has expired (links last 24 hours) and holds no place. "
@@ -150,7 +155,7 @@ def confirm(
     signup.confirmed_at = now
     signup.registration_id = admission.registration.id
     session.flush()
-    return Confirmation(admission)
+    return Confirmation(admission.registration.id, duplicate=admission.duplicate)
 
 
 def purge_expired(session: Session, *, now: datetime) -> int:

@@ -18,7 +18,15 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from roundtable import database, errors
-from roundtable.domain import events, lifecycle, listings, registrations, seating, signups
+from roundtable.domain import (
+    events,
+    express,
+    lifecycle,
+    listings,
+    registrations,
+    seating,
+    signups,
+)
 from roundtable.domain.models import Event, EventFormat, Registration, utcnow
 from roundtable.extensions import db, limiter
 from roundtable.notify import calendar, compose
@@ -137,15 +145,14 @@ def confirm_signup(slug: str, token: str) -> Response | str:
             abort(404)
         return render_template("signup/confirm.html", event=event, signup=signup, form=form,
                                expired=signup.expires_at <= utcnow() and not signup.confirmed_at)
+    prepared = express.prepare(db.session(), token=token, slug=slug, now=utcnow())
     with writing():
         confirmation = signups.confirm(
             db.session(), now=utcnow(), token=token, secret_key=current_app.config["SECRET_KEY"],
-            slug=slug,
+            slug=slug, prepared=prepared,
         )
-        registration = confirmation.admission.registration
-        outcome = {"id": registration.id, "duplicate": confirmation.admission.duplicate,
-                   "again": confirmation.again}
-    session["signup"] = outcome
+    session["signup"] = {"id": confirmation.registration_id,
+                         "duplicate": confirmation.duplicate, "again": confirmation.again}
     return redirect(url_for("public.show_outcome", slug=slug), code=303)
 
 

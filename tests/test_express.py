@@ -1,0 +1,141 @@
+"""The express lane admits the plain confirmation exactly as the full way would, and no other."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from roundtable import database
+from roundtable.domain import express, registrations, signups
+from roundtable.domain.models import (
+    ApprovalMode,
+    OutboxMessage,
+    Registration,
+    RegistrationStatus,
+    SignupRequest,
+)
+from roundtable.domain.seniority import Seniority
+from roundtable.extensions import db
+
+from conftest import SECRET
+
+S = RegistrationStatus
+# What differs between two registrations of different events by design: ids, the private
+# link's salt and hash, and when the row was last written (the clock, not ``now``).
+UNCOMPARED = {"id", "event_id", "manage_salt", "manage_token_hash", "updated_at"}
+LEADERS = [("Ada Lovelace", "ada@analytical.example", "VP Engineering", Seniority.VP),
+           ("Grace Hopper", "grace@navy.example", "CTO", Seniority.C_LEVEL),
+           ("Edsger Dijkstra", "edsger@tue.example", "Director of Engineering",
+            Seniority.DIRECTOR)]
+
+
+def _request(event, now, name: str, email: str, title: str, level: Seniority) -> str:
+    """Record a signup waiting for its address; return its confirmation token."""
+    applicant = registrations.Applicant(name, email, "Analytical Engines Ltd", title, level,
+                                        "Reviews of AI-written code ")
+    signups.request(db.session, now=now, slug=event.slug, applicant=applicant,
+                    secret_key=SECRET)
+    db.session.commit()
+    signup = db.session.scalars(select(SignupRequest).where(
+        SignupRequest.event_id == event.id, SignupRequest.email == email)
+        .order_by(SignupRequest.id.desc())).first()
+    return signups.confirmation_token(SECRET, signup)
+
+
+def _confirm(event, token: str, now, *, express_lane: bool) -> signups.Confirmation:
+    prepared = (express.prepare(db.session, token=token, slug=event.slug, now=now)
+                if express_lane else None)
+    with database.write_transaction(db.session, lock_timeout_ms=5000):
+        return signups.confirm(db.session, now=now, token=token, secret_key=SECRET,
+                               slug=event.slug, prepared=prepared)
+
+
+def _rows(event_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    db.session.rollback()
+    people = [{c.name: getattr(r, c.key) for c in Registration.__table__.c
+               if c.name not in UNCOMPARED}
+              for r in db.session.scalars(select(Registration).where(
+                  Registration.event_id == event_id).order_by(Registration.id))]
+    mail = [(m.kind, m.recipient, m.payload, m.status, m.attempts)
+            for m in db.session.scalars(select(OutboxMessage).where(
+                OutboxMessage.event_id == event_id, OutboxMessage.kind != "confirm_signup")
+                .order_by(OutboxMessage.id))]
+    return people, mail
+
+
+def test_the_express_lane_writes_what_the_full_way_writes(app, make_event, now) -> None:
+    """Seats, then the waiting list: the same rows and the same messages, column by column."""
+    made = {}
+    for lane in (True, False):
+        event = make_event(confirm_email=True, capacity=2, sequence=3,
+                           starts_at=now + timedelta(days=5))
+        tokens = [_request(event, now, *leader) for leader in LEADERS]
+        for token in tokens:
+            confirmation = _confirm(event, token, now + timedelta(minutes=1), express_lane=lane)
+            assert not confirmation.duplicate and not confirmation.again
+        made[lane] = _rows(event.id)
+        people = made[lane][0]
+        assert [p["status"] for p in people] == [S.CONFIRMED, S.CONFIRMED, S.WAITLISTED]
+        assert people[2]["queue_position"] == 1
+        for registration in db.session.scalars(select(Registration).where(
+                Registration.event_id == event.id)):
+            token = registrations.manage_token(SECRET, registration)
+            assert registrations.by_token(db.session, token).id == registration.id
+        signed = db.session.scalars(select(SignupRequest).where(
+            SignupRequest.event_id == event.id)).all()
+        assert all(s.confirmed_at is not None and s.registration_id for s in signed)
+    assert made[True] == made[False]
+    assert made[True][1][0][2] == {"calendar": "REQUEST", "calendar_status": "CONFIRMED",
+                                   "sequence": 4, "status": "confirmed"}
+
+
+def _count(model) -> int:
+    db.session.rollback()
+    return len(db.session.scalars(select(model)).all())
+
+
+@pytest.mark.parametrize("case", [
+    "used twice", "expired", "another event's slug", "title to review", "review every signup",
+    "room balance", "no-show review", "address registered before", "closed meanwhile",
+    "level raised meanwhile",
+])
+def test_anything_but_the_plain_case_takes_the_full_way(app, make_event, now, case) -> None:
+    """The express lane writes nothing when the case is not plain; the full way decides it."""
+    event = make_event(confirm_email=True, capacity=5, starts_at=now + timedelta(days=5))
+    other = make_event(confirm_email=True)
+    title, level = ("Engineering Manager", Seniority.DIRECTOR) if case == "title to review" else (
+        "VP Engineering", Seniority.VP)
+    token = _request(event, now, "Ada Lovelace", "ada@analytical.example", title, level)
+    later = now + timedelta(minutes=1)
+    if case == "used twice":
+        _confirm(event, token, later, express_lane=False)
+    if case == "address registered before":
+        first = _confirm(event, token, later, express_lane=False)
+        db.session.get(Registration, first.registration_id).status = S.CANCELLED
+        db.session.commit()
+        token = _request(event, later, "Ada Lovelace", "ada@analytical.example",
+                         "VP Engineering", Seniority.VP)
+    if case == "expired":
+        later = now + signups.CONFIRM_WITHIN + timedelta(minutes=1)
+    slug = other.slug if case == "another event's slug" else event.slug
+    prepared = express.prepare(db.session, token=token, slug=slug, now=later)
+    if case in ("used twice", "expired", "another event's slug", "title to review"):
+        assert prepared is None
+        return
+    assert prepared is not None
+    changes = {"review every signup": {"approval_mode": ApprovalMode.REVIEW_ALL},
+               "room balance": {"company_cap": 1},
+               "no-show review": {"review_no_shows": True},
+               "closed meanwhile": {"registration_deadline": later - timedelta(seconds=1)},
+               "level raised meanwhile": {"minimum_level": Seniority.C_LEVEL}}
+    for name, value in changes.get(case, {}).items():
+        setattr(event, name, value)
+    db.session.commit()
+    before = (_count(Registration), _count(OutboxMessage))
+    with database.write_transaction(db.session, lock_timeout_ms=5000):
+        assert express.admit(db.session, prepared, now=later, secret_key=SECRET) is None
+        assert (len(db.session.scalars(select(Registration)).all()),
+                len(db.session.scalars(select(OutboxMessage)).all())) == before

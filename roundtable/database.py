@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Select, event, text
+from sqlalchemy import Insert, Select, Update, event, text
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, scoped_session
@@ -83,7 +83,7 @@ def begin_write(session: AnySession) -> None:
     if session.in_transaction():
         if session.connection().get_execution_options().get(IMMEDIATE):
             return
-        if session.new or session.dirty or session.deleted or session.info.get(_WROTE):
+        if session.new or session.dirty or session.deleted or session.info.get(WROTE):
             raise RuntimeError("a SQLite write transaction must start with begin_write")
         session.rollback()  # it only read: begin again, this time holding the write lock
     session.connection(execution_options={IMMEDIATE: True})
@@ -140,9 +140,10 @@ class Prepared:
     when any other connection, in any process, has committed.
     """
 
-    def __init__(self, statement: Select[Any], *, typed: Iterable[str] = ()) -> None:
+    def __init__(self, statement: Select[*tuple[Any, ...]] | Insert | Update, *,
+                 typed: Iterable[str] = ()) -> None:
         self.statement = statement
-        self.names = list(statement.selected_columns.keys())
+        self.names = list(statement.exported_columns.keys())
         self.index = {name: i for i, name in enumerate(self.names)}
         self._typed = tuple(typed)
         self._made: weakref.WeakKeyDictionary[Dialect, _Made] = weakref.WeakKeyDictionary()
@@ -153,7 +154,7 @@ class Prepared:
             compiled = self.statement.compile(dialect=dialect)
             if "POSTCOMPILE" in compiled.string:
                 raise RuntimeError("Prepared takes statements without expanding parameters")
-            columns = self.statement.selected_columns
+            columns = self.statement.exported_columns
             made = self._made[dialect] = _Made(
                 sql=compiled.string,
                 compiled=compiled,
@@ -186,6 +187,29 @@ class Prepared:
                 memo.clear()
             memo[key] = found
         return found
+
+    def execute(self, session: AnySession, values: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """Run in the session's transaction, on its connection; return the rows (RETURNING).
+
+        For the few statements of a hot write path (``express``): Python-side column defaults
+        are not applied, so ``values`` names every column the statement sets.
+        """
+        connection = session.connection()
+        dialect = connection.dialect
+        made = self._for(dialect)
+        params = _params(made, values)
+        pooled = connection.connection
+        try:
+            cursor = pooled.cursor()
+            try:
+                cursor.execute(made.sql, params)
+                found = cursor.fetchall() if cursor.description else []
+            finally:
+                cursor.close()
+        except dialect.loaded_dbapi.Error as error:
+            lost = dialect.is_disconnect(error, pooled.dbapi_connection, None)
+            raise _wrapped(dialect, made.sql, error, invalidated=lost) from error
+        return self._processed(made, list(found))
 
     def _run(self, engine: Engine, made: _Made, values: dict[str, Any]) -> list[Any]:
         """Run on a connection from the pool (autocommit on PostgreSQL); return the raw rows."""
@@ -458,21 +482,21 @@ def roll_back_quietly(session: AnySession) -> None:
         pass
 
 
-_WROTE = "roundtable_wrote"
+WROTE = "roundtable_wrote"
 
 
 @event.listens_for(Session, "after_flush")
 def _mark_written(session: Session, _context: object) -> None:
-    session.info[_WROTE] = True
+    session.info[WROTE] = True
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _mark_bulk_written(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
-        state.session.info[_WROTE] = True
+        state.session.info[WROTE] = True
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _clear_written(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
-        session.info.pop(_WROTE, None)
+        session.info.pop(WROTE, None)

@@ -16,14 +16,15 @@ same rows (tests/test_express.py compares them column by column).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import BindParameter, Table, bindparam, func, insert, select, update
+from sqlalchemy import BindParameter, Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from roundtable.database import begin_write
+from roundtable.database import WROTE, Prepared, begin_write
 from roundtable.domain import eligibility, events, lifecycle, registrations, seating, tokens
 from roundtable.domain.addresses import address_key
 from roundtable.domain.errors import DomainError
@@ -31,10 +32,12 @@ from roundtable.domain.models import (
     ApprovalMode,
     Event,
     OutboxMessage,
+    OutboxStatus,
     Registration,
     RegistrationStatus,
     SignupRequest,
     UTCDateTime,
+    utcnow,
 )
 from roundtable.domain.seniority import Seniority
 from roundtable.notify import outbox
@@ -46,7 +49,7 @@ _OUTBOX = cast(Table, OutboxMessage.__table__)
 
 
 @dataclass(frozen=True)
-class Prepared:
+class Ready:
     """A confirmation read and judged before the lock: the plain case, if nothing changes."""
 
     signup_id: int
@@ -57,62 +60,76 @@ class Prepared:
     details: dict[str, Any]  # the new registration's columns, but where it stands
 
 
-_SIGNUP_AND_EVENT = (
-    select(SignupRequest, Event.slug, Event.minimum_level)
+_SIGNUP_AND_EVENT = Prepared(
+    select(SignupRequest.id, SignupRequest.event_id, SignupRequest.name, SignupRequest.email,
+           SignupRequest.company, SignupRequest.job_title, SignupRequest.seniority,
+           SignupRequest.discussion_topic, SignupRequest.confirmed_at, SignupRequest.expires_at,
+           Event.slug, Event.minimum_level)
     .join(Event, Event.id == SignupRequest.event_id)
-    .where(SignupRequest.token_hash == bindparam("hash"))
+    .where(SignupRequest.token_hash == bindparam("hash")),
+    typed=("seniority", "confirmed_at", "expires_at", "minimum_level"),
 )
 
 
-def prepare(session: Session, *, token: str, slug: str, now: datetime) -> Prepared | None:
+def prepare(session: Session, *, token: str, slug: str, now: datetime) -> Ready | None:
     """Read the link's signup and judge it, outside any lock; None when it is not the plain case.
 
-    Only reads: a link that is unknown, of another event, used, expired or whose title is not
-    plainly eligible is left to the full way, which says why.
+    Only reads, outside any transaction: a link that is unknown, of another event, used,
+    expired or whose title is not plainly eligible is left to the full way, which says why.
     """
     if not token or len(token) > 100:
         return None
-    row = session.execute(_SIGNUP_AND_EVENT, {"hash": tokens.hash_token(token)}).first()
-    if row is None:
+    rows = _SIGNUP_AND_EVENT.rows(session.get_bind().engine, {"hash": tokens.hash_token(token)})
+    if not rows:
         return None
-    signup, event_slug, minimum_level = row
-    if event_slug != slug or signup.confirmed_at is not None or signup.expires_at <= now:
+    (signup_id, event_id, name, raw_email, company, job_title, seniority, topic, confirmed_at,
+     expires_at, event_slug, minimum_level) = rows[0]
+    if event_slug != slug or confirmed_at is not None or expires_at <= now:
         return None
-    verdict = eligibility.assess(signup.job_title, signup.seniority, minimum_level)
+    verdict = eligibility.assess(job_title, seniority, minimum_level)
     if verdict.outcome != eligibility.Outcome.ELIGIBLE:
         return None
     try:
-        email = registrations.normalise_email(signup.email)
+        email = registrations.normalise_email(raw_email)
     except DomainError:
         return None
     details = {  # as registrations.new_registration and fill_details write them
-        "event_id": signup.event_id,
-        "name": signup.name.strip(),
+        "event_id": event_id,
+        "name": name.strip(),
         "email": email,
         "email_key": address_key(email),
-        "company": signup.company.strip(),
-        "company_key": seating.company_key(email, signup.company),
-        "job_title": signup.job_title.strip(),
-        "seniority": signup.seniority,
-        "discussion_topic": (signup.discussion_topic or "").strip() or None,
+        "company": company.strip(),
+        "company_key": seating.company_key(email, company),
+        "job_title": job_title.strip(),
+        "seniority": seniority,
+        "discussion_topic": (topic or "").strip() or None,
         "eligibility_outcome": verdict.outcome.value,
         "eligibility_reasons": registrations.stored_reasons(verdict),
         "manage_salt": tokens.new_salt(),
         "added_by_organizer": False,
         "over_capacity": False,
+        "late_cancellation": False,
     }
-    return Prepared(signup.id, signup.event_id, minimum_level, email, verdict, details)
+    return Ready(signup_id, event_id, minimum_level, email, verdict, details)
 
 
-_EVENT = (
+def _setting(table: Table, names: Iterable[str]) -> dict[str, BindParameter[Any]]:
+    """Return a statement's values: one parameter per column named, typed as the column."""
+    return {name: bindparam(name, type_=table.c[name].type) for name in names}
+
+
+# Run straight on the transaction's connection (database.Prepared.execute): every value is given,
+# the columns' Python-side defaults too (for what the ORM would have filled in).
+_EVENT = Prepared(
     select(Event.status, Event.starts_at, Event.registration_deadline, Event.capacity,
            Event.approval_mode, Event.review_no_shows, Event.company_cap, Event.minimum_level,
            Event.sequence)
     .where(Event.id == bindparam("event_id"))
-    .with_for_update()  # PostgreSQL: seating.lock_event's row lock; SQLite holds the writer's
+    .with_for_update(),  # PostgreSQL: seating.lock_event's row lock; SQLite holds the writer's
+    typed=("status", "starts_at", "registration_deadline", "approval_mode", "minimum_level"),
 )
 _EVENT_ID: BindParameter[int] = bindparam("event_id")
-_STANDING = select(
+_STANDING = Prepared(select(
     select(func.count()).where(
         SignupRequest.id == bindparam("signup_id"), SignupRequest.confirmed_at.is_(None),
         SignupRequest.expires_at > bindparam("now", type_=UTCDateTime()),
@@ -121,19 +138,27 @@ _STANDING = select(
         Registration.event_id == _EVENT_ID, Registration.email_key == bindparam("key"),
     ).limit(1).scalar_subquery().label("existing"),
     select(func.count()).where(
-        Registration.event_id == _EVENT_ID, Registration.status.in_(lifecycle.TAKES_SEAT),
+        Registration.event_id == _EVENT_ID,
+        or_(*(Registration.status == status for status in lifecycle.TAKES_SEAT)),
     ).scalar_subquery().label("taken"),
     select(func.max(Registration.queue_position)).where(
         Registration.event_id == _EVENT_ID,
     ).scalar_subquery().label("last_place"),
-)
-_INSERT = insert(_REGISTRATION).returning(_REGISTRATION.c.id)
-_LINK = (update(_REGISTRATION).where(_REGISTRATION.c.id == bindparam("registration_id"))
-         .values(manage_token_hash=bindparam("hash")))
-_MESSAGE = insert(_OUTBOX)
-_CONFIRMED = (update(_SIGNUP).where(_SIGNUP.c.id == bindparam("signup_id"))
-              .values(confirmed_at=bindparam("now", type_=UTCDateTime()),
-                      registration_id=bindparam("registration_id")))
+))
+_PLACE = ("status", "queue_position", "confirmed_at", "created_at", "updated_at",
+          "invite_revision")
+_DETAILS = ("event_id", "name", "email", "email_key", "company", "company_key", "job_title",
+            "seniority", "discussion_topic", "eligibility_outcome", "eligibility_reasons",
+            "manage_salt", "added_by_organizer", "over_capacity", "late_cancellation")
+_INSERT = Prepared(insert(_REGISTRATION).values(_setting(_REGISTRATION, (*_DETAILS, *_PLACE)))
+                    .returning(_REGISTRATION.c.id))
+_LINK = Prepared(update(_REGISTRATION).where(_REGISTRATION.c.id == bindparam("registration_id"))
+                  .values(_setting(_REGISTRATION, ("manage_token_hash", "updated_at"))))
+_MESSAGE = Prepared(insert(_OUTBOX).values(_setting(_OUTBOX, (
+    "kind", "event_id", "registration_id", "recipient", "payload", "status", "attempts",
+    "next_attempt_at", "created_at"))))
+_CONFIRMED = Prepared(update(_SIGNUP).where(_SIGNUP.c.id == bindparam("signup_id"))
+                       .values(_setting(_SIGNUP, ("confirmed_at", "registration_id"))))
 
 
 @dataclass(frozen=True)
@@ -144,7 +169,7 @@ class Admitted:
     status: RegistrationStatus
 
 
-def admit(session: Session, prepared: Prepared, *, now: datetime, secret_key: str
+def admit(session: Session, prepared: Ready, *, now: datetime, secret_key: str
           ) -> Admitted | None:
     """Lock the event and admit the plain case; None (nothing written) when it no longer is.
 
@@ -153,46 +178,50 @@ def admit(session: Session, prepared: Prepared, *, now: datetime, secret_key: st
     locked until the transaction ends.
     """
     begin_write(session)
-    connection = session.connection()
-    event = connection.execute(_EVENT, {"event_id": prepared.event_id}).one()
+    (status, starts_at, deadline, capacity, approval_mode, review_no_shows, company_cap,
+     minimum_level, sequence) = _EVENT.execute(session, {"event_id": prepared.event_id})[0]
     if (
-        not events.takes_signups(event.status, event.starts_at, event.registration_deadline, now)
-        or event.approval_mode != ApprovalMode.AUTO
-        or event.review_no_shows
-        or event.company_cap is not None
-        or event.minimum_level != prepared.minimum_level
+        not events.takes_signups(status, starts_at, deadline, now)
+        or approval_mode != ApprovalMode.AUTO
+        or review_no_shows
+        or company_cap is not None
+        or minimum_level != prepared.minimum_level
     ):
         return None
-    standing = connection.execute(_STANDING, {
+    pending, existing, taken, last_place = _STANDING.execute(session, {
         "signup_id": prepared.signup_id, "now": now, "event_id": prepared.event_id,
         "key": prepared.details["email_key"],
-    }).one()
-    if not standing.pending or standing.existing is not None:
+    })[0]
+    if not pending or existing is not None:
         return None
-    seated = standing.taken < event.capacity
-    status = S.CONFIRMED if seated else S.WAITLISTED
-    calendar = lifecycle.calendar_method(None, status)
+    seated = taken < capacity
+    placed = S.CONFIRMED if seated else S.WAITLISTED
+    calendar = lifecycle.calendar_method(None, placed)
     revision = 1 if calendar is not None else 0
-    registration_id = connection.execute(_INSERT, {
+    written = utcnow()  # when the ORM would have flushed: the rows' updated_at
+    ((registration_id,),) = _INSERT.execute(session, {
         **prepared.details,
-        "status": status,
-        "queue_position": None if seated else (standing.last_place or 0) + 1,
+        "status": placed,
+        "queue_position": None if seated else (last_place or 0) + 1,
         "confirmed_at": now if seated else None,
         "created_at": now,
+        "updated_at": written,
         "invite_revision": revision,
-    }).scalar_one()
+    })
     link = tokens.derive(secret_key, registration_id, prepared.details["manage_salt"])
-    connection.execute(_LINK, {"registration_id": registration_id,
-                               "hash": tokens.hash_token(link)})
+    _LINK.execute(session, {"registration_id": registration_id,
+                            "manage_token_hash": tokens.hash_token(link), "updated_at": written})
     payload: dict[str, Any] = {}
     if calendar is not None:  # as outbox.enqueue fixes the invitation's method and sequence
         payload.update(calendar=calendar, calendar_status=outbox.CALENDAR_STATUS[calendar],
-                       sequence=event.sequence + revision)
-    payload["status"] = status.value
-    connection.execute(_MESSAGE, {
-        "kind": status.value, "event_id": prepared.event_id,
-        "registration_id": registration_id, "recipient": prepared.email, "payload": payload,
+                       sequence=sequence + revision)
+    payload["status"] = placed.value
+    _MESSAGE.execute(session, {
+        "kind": placed.value, "event_id": prepared.event_id, "registration_id": registration_id,
+        "recipient": prepared.email, "payload": payload, "status": OutboxStatus.PENDING,
+        "attempts": 0, "next_attempt_at": written, "created_at": written,
     })
-    connection.execute(_CONFIRMED, {"signup_id": prepared.signup_id, "now": now,
-                                    "registration_id": registration_id})
-    return Admitted(registration_id, status)
+    _CONFIRMED.execute(session, {"signup_id": prepared.signup_id, "confirmed_at": now,
+                                 "registration_id": registration_id})
+    session.info[WROTE] = True  # written past the ORM: begin_write must know
+    return Admitted(registration_id, placed)

@@ -116,7 +116,7 @@ def by_token(session: Session, token: str) -> SignupRequest | None:
 
 def confirm(
     session: Session, *, now: datetime, token: str, secret_key: str, slug: str | None = None,
-    prepared: express.Prepared | None = None,
+    prepared: express.Ready | None = None,
 ) -> Confirmation:
     """Admit the person whose address answered: a seat, the waiting list, review or a no.
 

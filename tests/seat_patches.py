@@ -15,13 +15,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import Select, select
 from sqlalchemy import event as sa_event
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from roundtable import create_app as _create_app
 from roundtable import database
-from roundtable.domain import seating
+from roundtable.domain import express, seating
 from roundtable.domain.errors import NotFound
 from roundtable.domain.models import Event
 from roundtable.extensions import db
@@ -41,9 +41,11 @@ def apply(app: Flask, *, locks: bool, delay_ms: int) -> None:
     """Widen the race by ``delay_ms``; without ``locks``, take the seat lock away."""
     if delay_ms and not getattr(seating.taken_counts, "widened", False):
         seating.taken_counts = _slowed(seating.taken_counts, delay_ms / 1000)
+        express.standing = _slowed(express.standing, delay_ms / 1000)
     if locks:
         return
     seating.lock_event = _unlocked_event
+    express.locked_event = _unlocked_express_event
     database.begin_write = _no_write_lock
     database._writers_queue = _no_queue  # it would order the writers as the lock does
     with app.app_context():
@@ -72,6 +74,14 @@ def _unlocked_event(
     if found is None:
         raise NotFound("There is no roundtable at this address.")
     return found
+
+
+def _unlocked_express_event(session: Session, event_id: int) -> tuple[Any, ...]:
+    """The express lane's event read without its lock: no FOR UPDATE, no writer's BEGIN."""
+    statement = express._EVENT.statement
+    assert isinstance(statement, Select)
+    unlocked = select(*statement.selected_columns).where(Event.id == event_id)
+    return tuple(session.execute(unlocked).one())
 
 
 def _no_write_lock(session: Any) -> None:

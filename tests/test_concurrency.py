@@ -216,6 +216,36 @@ def test_parallel_confirmations_fill_exactly_the_seats_in_confirmation_order(
     assert [r.id for r in waiting] == sorted(r.id for r in waiting)
 
 
+def test_control_parallel_confirmations_without_the_lock_oversell(database_url, make_event
+                                                                   ) -> None:
+    """The express lane's check can fail: without its lock, answers at once overfill the room."""
+    from datetime import UTC, datetime
+
+    from roundtable.domain import registrations, signups
+    from roundtable.domain.seniority import Seniority
+
+    event = make_event(capacity=CAPACITY - 2, confirm_email=True)
+    event_id, slug = event.id, event.slug
+    now = datetime.now(UTC)
+    for n in range(5 * CAPACITY):
+        applicant = registrations.Applicant(f"Leader {n}", f"leader{n}@firm{n}.example",
+                                            f"Firm {n}", "VP of Engineering", Seniority.VP)
+        signups.request(db.session, now=now, slug=slug, applicant=applicant, secret_key=SECRET)
+    db.session.commit()
+    tokens = [signups.confirmation_token(SECRET, s)
+              for s in db.session.scalars(select(SignupRequest).order_by(SignupRequest.id))]
+
+    def confirm(token: str) -> int:
+        return requests.post(f"{base}/events/{slug}/confirm/{token}", allow_redirects=False,
+                             timeout=120).status_code
+
+    with _server(database_url, locks=False, delay_ms=150) as base:
+        with ThreadPoolExecutor(max_workers=50) as pool:
+            list(pool.map(confirm, tokens))
+    confirmed = sum(r.status == RegistrationStatus.CONFIRMED for r in _rows(event_id))
+    assert confirmed > CAPACITY - 2, "the unguarded control run should have oversold"
+
+
 def test_last_minute_offers_under_parallel_cancels_accepts_and_signups(
     database_url, make_event, sign_up
 ) -> None:

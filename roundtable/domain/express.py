@@ -161,6 +161,21 @@ _CONFIRMED = Prepared(update(_SIGNUP).where(_SIGNUP.c.id == bindparam("signup_id
                        .values(_setting(_SIGNUP, ("confirmed_at", "registration_id"))))
 
 
+def locked_event(session: Session, event_id: int) -> tuple[Any, ...]:
+    """Take the event's lock as ``seating.lock_event`` does; return what admitting reads of it."""
+    begin_write(session)
+    return _EVENT.execute(session, {"event_id": event_id})[0]
+
+
+def standing(session: Session, prepared: Ready, now: datetime) -> tuple[Any, ...]:
+    """Return, under the lock: whether the signup still waits, the address's registration if
+    any, the seats taken, and the last place on the waiting list."""
+    return _STANDING.execute(session, {
+        "signup_id": prepared.signup_id, "now": now, "event_id": prepared.event_id,
+        "key": prepared.details["email_key"],
+    })[0]
+
+
 @dataclass(frozen=True)
 class Admitted:
     """Where the express lane placed the person."""
@@ -177,9 +192,8 @@ def admit(session: Session, prepared: Ready, *, now: datetime, secret_key: str
     ``seating.lock_event`` would: on SQLite as its writer, on PostgreSQL with the event's row
     locked until the transaction ends.
     """
-    begin_write(session)
     (status, starts_at, deadline, capacity, approval_mode, review_no_shows, company_cap,
-     minimum_level, sequence) = _EVENT.execute(session, {"event_id": prepared.event_id})[0]
+     minimum_level, sequence) = locked_event(session, prepared.event_id)
     if (
         not events.takes_signups(status, starts_at, deadline, now)
         or approval_mode != ApprovalMode.AUTO
@@ -188,10 +202,7 @@ def admit(session: Session, prepared: Ready, *, now: datetime, secret_key: str
         or minimum_level != prepared.minimum_level
     ):
         return None
-    pending, existing, taken, last_place = _STANDING.execute(session, {
-        "signup_id": prepared.signup_id, "now": now, "event_id": prepared.event_id,
-        "key": prepared.details["email_key"],
-    })[0]
+    pending, existing, taken, last_place = standing(session, prepared, now)
     if not pending or existing is not None:
         return None
     seated = taken < capacity

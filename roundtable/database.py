@@ -173,20 +173,32 @@ class Prepared:
         """Run the statement with ``values``; return its rows (kept ones, when ``reuse`` lets)."""
         dialect = engine.dialect
         made = self._for(dialect)
-        reader = _Reader.of(engine)
-        if reader is None:
+        if not _Reader.serves(engine):
             return self._processed(made, self._run(engine, made, values))
-        memo = reader.memo(engine)  # forgets everything once the database has changed
-        key = (id(self), reuse.key) if reuse is not None else None
-        found: list[tuple[Any, ...]] | None = memo.get(key) if key is not None else None
-        if found is not None and (reuse is None or reuse.valid is None or reuse.valid(found)):
+        params = _params(made, values)
+        retried = False
+        while True:
+            reader = _Reader.of(engine)
+            try:
+                memo = reader.memo(engine)  # forgets everything once the database has changed
+                key = (id(self), reuse.key) if reuse is not None and memo is not None else None
+                found = memo.get(key) if memo is not None and key is not None else None
+                if found is not None and (reuse is None or reuse.valid is None
+                                          or reuse.valid(found)):
+                    return found
+                found = self._processed(made, reader.run(engine, made.sql, params))
+            except DBAPIError as error:
+                # A read may be tried again: once, on a new connection, when the old one was
+                # found lost (the server restarted since it was opened).
+                if retried or not error.connection_invalidated:
+                    raise
+                retried = True
+                continue
+            if memo is not None and key is not None:
+                if len(memo) >= _MEMO_ENTRIES:
+                    memo.clear()
+                memo[key] = found
             return found
-        found = self._processed(made, reader.run(engine, made.sql, _params(made, values)))
-        if key is not None:
-            if len(memo) >= _MEMO_ENTRIES:
-                memo.clear()
-            memo[key] = found
-        return found
 
     def execute(self, session: AnySession, values: dict[str, Any]) -> list[tuple[Any, ...]]:
         """Run in the session's transaction, on its connection; return the rows (RETURNING).
@@ -266,13 +278,18 @@ def _params(made: _Made, values: dict[str, Any]) -> Any:
 
 
 class _Reader:
-    """A SQLite file's reading connection for one process and thread, and the rows it kept.
+    """A reading connection for one process and thread, and (SQLite) the rows it kept.
 
-    It never writes, so its ``PRAGMA data_version`` changes exactly when another connection
-    (of this process or any other) has committed a change: then every kept row is forgotten.
-    Outside a transaction each statement reads the latest committed state (WAL), so a row kept
-    under a version is never older than that version. The connection is the engine's own kind
-    (its ``connect`` set-up: WAL, busy timeout), taken out of the pool for good.
+    The connection is the engine's own kind (its ``connect`` set-up: on SQLite WAL and the busy
+    timeout), taken out of the pool for good; it only ever reads, each statement on its own
+    (outside a transaction on SQLite, in autocommit on PostgreSQL), so it reads the latest
+    committed state and needs no pre-ping or reset: a lost connection is forgotten and the read
+    tried again once on a new one (``Prepared.rows``).
+
+    On a SQLite file its ``PRAGMA data_version`` changes exactly when another connection (of
+    this process or any other) has committed a change: then every kept row is forgotten. A row
+    kept under a version is never older than that version. PostgreSQL keeps nothing: every
+    read asks the server.
     """
 
     _local = threading.local()
@@ -280,16 +297,23 @@ class _Reader:
     def __init__(self, engine: Engine) -> None:
         self._pooled = engine.raw_connection()
         self._pooled.detach()  # the pool forgets it: closing it closes the connection
-        self.connection: Any = self._pooled.dbapi_connection
+        self.connection: Any = cast(Any, self._pooled.dbapi_connection)
+        self.sqlite = engine.dialect.name == "sqlite"
+        if not self.sqlite:
+            self.connection.autocommit = True
         self.pid = os.getpid()
         self.version: object = None
         self.kept: dict[Hashable, list[tuple[Any, ...]]] = {}
 
+    @staticmethod
+    def serves(engine: Engine) -> bool:
+        """Return True for a SQLite file or a PostgreSQL database (not SQLite in memory)."""
+        name = engine.dialect.name
+        return name == "postgresql" or (name == "sqlite" and _sqlite_file(engine) is not None)
+
     @classmethod
-    def of(cls, engine: Engine) -> _Reader | None:
-        """Return this thread's reader of ``engine``'s SQLite file (None: not a SQLite file)."""
-        if engine.dialect.name != "sqlite" or _sqlite_file(engine) is None:
-            return None
+    def of(cls, engine: Engine) -> _Reader:
+        """Return this thread's reader of ``engine``'s database (one that ``serves`` it)."""
         readers: weakref.WeakKeyDictionary[Engine, _Reader] | None = getattr(
             cls._local, "readers", None)
         if readers is None:
@@ -305,8 +329,10 @@ class _Reader:
                 raise _wrapped(engine.dialect, "connect", error, invalidated=True) from error
         return reader
 
-    def memo(self, engine: Engine) -> dict[Hashable, list[tuple[Any, ...]]]:
-        """Return the rows kept since the database last changed (none, when it just did)."""
+    def memo(self, engine: Engine) -> dict[Hashable, list[tuple[Any, ...]]] | None:
+        """Return the rows kept since the database last changed (None: it keeps none)."""
+        if not self.sqlite:
+            return None
         version = self.run(engine, "PRAGMA data_version", ())[0][0]
         if version != self.version:
             self.kept.clear()

@@ -181,3 +181,20 @@ def test_a_prepared_read_leaves_the_pool_transactional_and_raises_as_sqlalchemy(
         missing.rows(engine, {})
     assert not database.is_unavailable(raised.value)
     assert count.rows(engine, {}) == [(1,)]  # the pool still serves
+
+
+def test_a_read_outlives_its_lost_connection(postgres, app, make_event) -> None:
+    """The page reads' own connection, lost (a server restart ends it), is replaced at once."""
+    from sqlalchemy import bindparam
+
+    from roundtable.domain.models import Event
+
+    event = make_event(title="Still here")
+    db.session.commit()
+    read = database.Prepared(select(Event.title).where(Event.id == bindparam("id")))
+    assert read.rows(db.engine, {"id": event.id}) == [("Still here",)]
+    lost = database._Reader.of(db.engine).connection.info.backend_pid
+    assert db.session.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": lost})
+    db.session.commit()
+    assert read.rows(db.engine, {"id": event.id}) == [("Still here",)]
+    assert database._Reader.of(db.engine).connection.info.backend_pid != lost

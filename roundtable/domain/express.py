@@ -1,4 +1,4 @@
-"""The express lane: a confirmed signup admitted in six plain statements under the lock.
+"""The express lane: a confirmed signup admitted in a few plain statements under the lock.
 
 Almost every confirmation is the plain case: a new address, a title the engine finds eligible,
 an event that seats whoever comes first (no review of every signup or of no-shows, no room
@@ -6,8 +6,10 @@ balance). Under a burst of signups the event's lock is what everyone waits for, 
 while holding it decides how many leaders a minute get an answer. Here everything that can be
 done before the lock is (``prepare``: the link's signup read, the address checked, the title
 judged), and under it (``admit``) the event is locked and read, one statement reads where the
-signup, the address and the seats stand, and four write the registration, its private link,
-its message and the signup: Core statements, no ORM unit of work.
+signup, the address and the seats stand (and, on PostgreSQL, the new registration's id, so its
+private link is known before it is written), and three write the registration, its message and
+the signup (SQLite: and one its private link):
+statements compiled once and run on the transaction's own connection, no ORM unit of work.
 
 ``admit`` writes nothing and returns None whenever anything else applies; the caller then
 takes the full way (``registrations.admit``), which handles every case. Both ways give the
@@ -21,8 +23,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import BindParameter, Table, bindparam, func, insert, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    Table,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from roundtable.database import WROTE, Prepared, begin_write
 from roundtable.domain import eligibility, events, lifecycle, registrations, seating, tokens
@@ -129,6 +144,27 @@ _EVENT = Prepared(
     typed=("status", "starts_at", "registration_deadline", "approval_mode", "minimum_level"),
 )
 _EVENT_ID: BindParameter[int] = bindparam("event_id")
+
+
+class _NextId(ColumnElement[int]):
+    """PostgreSQL: the id the next registration takes, from its sequence, so its private link
+    is known before its INSERT. SQLite: NULL (the INSERT picks the id; one UPDATE more there
+    costs no round trip)."""
+
+    inherit_cache = True
+    type = Integer()
+
+
+@compiles(_NextId)
+def _next_id_sqlite(element: _NextId, compiler: SQLCompiler, **kw: Any) -> str:
+    return "NULL"
+
+
+@compiles(_NextId, "postgresql")
+def _next_id_postgresql(element: _NextId, compiler: SQLCompiler, **kw: Any) -> str:
+    return "nextval(pg_get_serial_sequence('registration', 'id'))"
+
+
 _STANDING = Prepared(select(
     select(func.count()).where(
         SignupRequest.id == bindparam("signup_id"), SignupRequest.confirmed_at.is_(None),
@@ -144,16 +180,17 @@ _STANDING = Prepared(select(
     select(func.max(Registration.queue_position)).where(
         Registration.event_id == _EVENT_ID,
     ).scalar_subquery().label("last_place"),
+    _NextId().label("next_id"),
 ))
-_PLACE = ("status", "queue_position", "confirmed_at", "created_at", "updated_at",
-          "invite_revision")
+_PLACE = ("id", "manage_token_hash", "status", "queue_position", "confirmed_at", "created_at",
+          "updated_at", "invite_revision")
 _DETAILS = ("event_id", "name", "email", "email_key", "company", "company_key", "job_title",
             "seniority", "discussion_topic", "eligibility_outcome", "eligibility_reasons",
             "manage_salt", "added_by_organizer", "over_capacity", "late_cancellation")
 _INSERT = Prepared(insert(_REGISTRATION).values(_setting(_REGISTRATION, (*_DETAILS, *_PLACE)))
-                    .returning(_REGISTRATION.c.id))
+                   .returning(_REGISTRATION.c.id))
 _LINK = Prepared(update(_REGISTRATION).where(_REGISTRATION.c.id == bindparam("registration_id"))
-                  .values(_setting(_REGISTRATION, ("manage_token_hash", "updated_at"))))
+                 .values(_setting(_REGISTRATION, ("manage_token_hash", "updated_at"))))
 _MESSAGE = Prepared(insert(_OUTBOX).values(_setting(_OUTBOX, (
     "kind", "event_id", "registration_id", "recipient", "payload", "status", "attempts",
     "next_attempt_at", "created_at"))))
@@ -169,7 +206,7 @@ def locked_event(session: Session, event_id: int) -> tuple[Any, ...]:
 
 def standing(session: Session, prepared: Ready, now: datetime) -> tuple[Any, ...]:
     """Return, under the lock: whether the signup still waits, the address's registration if
-    any, the seats taken, and the last place on the waiting list."""
+    any, the seats taken, the last place on the waiting list and the new registration's id."""
     return _STANDING.execute(session, {
         "signup_id": prepared.signup_id, "now": now, "event_id": prepared.event_id,
         "key": prepared.details["email_key"],
@@ -202,7 +239,7 @@ def admit(session: Session, prepared: Ready, *, now: datetime, secret_key: str
         or minimum_level != prepared.minimum_level
     ):
         return None
-    pending, existing, taken, last_place = standing(session, prepared, now)
+    pending, existing, taken, last_place, next_id = standing(session, prepared, now)
     if not pending or existing is not None:
         return None
     seated = taken < capacity
@@ -210,8 +247,12 @@ def admit(session: Session, prepared: Ready, *, now: datetime, secret_key: str
     calendar = lifecycle.calendar_method(None, placed)
     revision = 1 if calendar is not None else 0
     written = utcnow()  # when the ORM would have flushed: the rows' updated_at
+    salt = prepared.details["manage_salt"]
     ((registration_id,),) = _INSERT.execute(session, {
         **prepared.details,
+        "id": next_id,
+        "manage_token_hash": (None if next_id is None
+                              else tokens.hash_token(tokens.derive(secret_key, next_id, salt))),
         "status": placed,
         "queue_position": None if seated else (last_place or 0) + 1,
         "confirmed_at": now if seated else None,
@@ -219,9 +260,10 @@ def admit(session: Session, prepared: Ready, *, now: datetime, secret_key: str
         "updated_at": written,
         "invite_revision": revision,
     })
-    link = tokens.derive(secret_key, registration_id, prepared.details["manage_salt"])
-    _LINK.execute(session, {"registration_id": registration_id,
-                            "manage_token_hash": tokens.hash_token(link), "updated_at": written})
+    if next_id is None:  # SQLite: the private link once the id is known
+        link = tokens.derive(secret_key, registration_id, salt)
+        _LINK.execute(session, {"registration_id": registration_id, "updated_at": written,
+                                "manage_token_hash": tokens.hash_token(link)})
     payload: dict[str, Any] = {}
     if calendar is not None:  # as outbox.enqueue fixes the invitation's method and sequence
         payload.update(calendar=calendar, calendar_status=outbox.CALENDAR_STATUS[calendar],

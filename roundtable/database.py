@@ -175,7 +175,7 @@ class Prepared:
         made = self._for(dialect)
         if not _Reader.serves(engine):
             return self._processed(made, self._run(engine, made, values))
-        params = _params(made, values)
+        params: Any = None
         retried = False
         while True:
             reader = _Reader.of(engine)
@@ -186,6 +186,8 @@ class Prepared:
                 if found is not None and (reuse is None or reuse.valid is None
                                           or reuse.valid(found)):
                     return found
+                if params is None:
+                    params = _params(made, values)
                 found = self._processed(made, reader.run(engine, made.sql, params))
             except DBAPIError as error:
                 # A read may be tried again: once, on a new connection, when the old one was

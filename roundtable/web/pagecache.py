@@ -16,12 +16,14 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, MutableMapping
 from dataclasses import dataclass
-from functools import cached_property
+from datetime import datetime
+from functools import cached_property, lru_cache
 from threading import Lock
 from typing import TypeVar
 
 from flask import current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
+from werkzeug.http import http_date
 from werkzeug.wrappers import Response
 
 CAPACITY = 256  # bodies per app and process: a page is ~10 KiB, a feed of 1,000 events ~1 MiB
@@ -118,24 +120,32 @@ def page(key: Hashable, render: Callable[[], str]) -> bytes:
 
 
 def conditional(key: Hashable, make: Callable[[], bytes], mimetype: str, *,
-                headers: dict[str, str] | None = None, messages: bool = False) -> Response:
+                headers: dict[str, str] | None = None, messages: bool = False,
+                last_modified: datetime | None = None) -> Response:
     """Return the body for ``key`` with its ETag, or 304 when the request already holds it.
 
     ``messages`` says the page shows flashed messages: then, when there are some, it is made
-    afresh and goes without an ETag.
+    afresh and goes without an ETag. ``last_modified`` (decided by ``key``, like the body) is
+    sent too.
     """
     if messages and _shows_messages():
         body = Body(make(), "")
     else:
         body = _body(key, make)
-    response = Response(body.data, mimetype=mimetype, headers=headers)
-    if body.etag:
-        response.set_etag(body.etag)
-        response.headers["Cache-Control"] = "no-cache"  # keep it, but ask every time
-        # Only the ETag decides: a Last-Modified has a resolution of one second.
-        if request.if_none_match.contains_weak(body.etag):
-            response.status_code = 304
-            response.set_data(b"")
-            for name in ("Content-Type", "Content-Length", "Content-Disposition"):
-                response.headers.pop(name, None)
-    return response
+    sent = dict(headers or {})
+    if last_modified is not None:
+        sent["Last-Modified"] = _http_date(last_modified)
+    if not body.etag:
+        return Response(body.data, mimetype=mimetype, headers=sent)
+    sent["ETag"] = f'"{body.etag}"'
+    sent["Cache-Control"] = "no-cache"  # keep it, but ask every time
+    # Only the ETag decides: a Last-Modified has a resolution of one second.
+    if request.if_none_match.contains_weak(body.etag):
+        sent.pop("Content-Disposition", None)
+        return Response(status=304, headers=sent)
+    return Response(body.data, mimetype=mimetype, headers=sent)
+
+
+@lru_cache(maxsize=CAPACITY)
+def _http_date(moment: datetime) -> str:
+    return http_date(moment)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -231,7 +232,7 @@ def ics_response(body: bytes, filename: str) -> Response:
 
 
 def cached_calendar(key: str, shown: list[listings.Shown], filename: str,
-                    name: str | None = None) -> Response:
+                    name: str | None = None, last_modified: datetime | None = None) -> Response:
     """Return the public calendar of the ``shown`` events, made once per revision of them.
 
     Named ``name``, else after its one event. Its stamp is the latest change of the events, so
@@ -249,6 +250,7 @@ def cached_calendar(key: str, shown: list[listings.Shown], filename: str,
     return pagecache.conditional(
         (key, base_url, tuple(s.revision for s in shown)), make, "text/calendar",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        last_modified=last_modified,
     )
 
 
@@ -256,9 +258,7 @@ def cached_calendar(key: str, shown: list[listings.Shown], filename: str,
 def download_event(slug: str) -> Response:
     """Return the public calendar file of one published or cancelled event."""
     shown = listings.by_slug(db.engine, slug, utcnow(), figures=False)
-    response = cached_calendar("event.ics", [shown], f"{slug}.ics")
-    response.last_modified = shown.last_change
-    return response
+    return cached_calendar("event.ics", [shown], f"{slug}.ics", last_modified=shown.last_change)
 
 
 @bp.get("/calendar.ics")

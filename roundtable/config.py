@@ -48,7 +48,9 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     # hide_parameters: a database error never writes a registrant's details into the log.
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+    # pool_pre_ping (set in _finish for a database server, not for a SQLite file): a
+    # connection that a server restart ended is replaced before use.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
 }
 
 
@@ -83,8 +85,11 @@ def _finish(app: Flask) -> None:
     # The request guards check CSRF tokens themselves (roundtable.web.guards), so that a form
     # whose token merely expired comes back with what was typed; Flask-WTF's own hook stays off.
     cfg["WTF_CSRF_CHECK_DEFAULT"] = False
-    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"hide_parameters": True,
-                                        **dict(cfg["SQLALCHEMY_ENGINE_OPTIONS"] or {})}
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "hide_parameters": True,
+        "pool_pre_ping": not cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"),
+        **dict(cfg["SQLALCHEMY_ENGINE_OPTIONS"] or {}),
+    }
     if not isinstance(cfg["RATELIMIT_ENABLED"], bool):
         raise ConfigError(
             "RATELIMIT_ENABLED", f"must be true or false, got {cfg['RATELIMIT_ENABLED']!r}"

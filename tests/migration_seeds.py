@@ -510,6 +510,38 @@ def seed_e5b8c1d4a7f2(conn: Connection, walk: Walk) -> None:
            confirmed_at=None, registration_id=None)
 
 
+def seed_e5b9d2f6c8a3(conn: Connection, walk: Walk) -> None:
+    """An index for the end of an event's waiting list (no new column)."""
+    rev = "e5b9d2f6c8a3"
+    organizer_id = insert(conn, "organizer", last_login_at=WRITTEN, session_version=0,
+                          **organizer_row("eleventh@organizers.example", "Eleventh Organizer"))
+    slug = f"walk-{rev}"
+    event_id = add_event(conn, walk, rev, contact_email="host@queue.example", capacity=1)
+    person = add_person(conn, walk, rev, slug,
+                        registration_row(event_id, "Frances Allen", "frances@ibm.example",
+                                         email_key="frances@ibm.example", invite_revision=1),
+                        issue_link=True)
+    waiting = []
+    for place, (name, email) in enumerate([("Barbara Liskov", "barbara@mit.example"),
+                                           ("Radia Perlman", "radia@dec.example")], start=1):
+        waiting.append(add_person(
+            conn, walk, rev, slug,
+            registration_row(event_id, name, email, email_key=email, status="waitlisted",
+                             queue_position=place, confirmed_at=None, invite_revision=0),
+            issue_link=True))
+    insert(conn, "audit_entry", event_id=event_id, organizer_id=organizer_id,
+           registration_id=waiting[-1].registration_id, action="registration.added",
+           detail="the waiting list", created_at=WRITTEN)
+    insert(conn, "outbox_message", **outbox_row(person, event_id, "confirmed",
+                                                payload=invitation(1)))
+    insert(conn, "signup_request", event_id=event_id, name="Kathleen Booth",
+           email="kathleen@birkbeck.example", email_key="kathleen@birkbeck.example",
+           company="Birkbeck", job_title="VP Engineering", seniority="vp",
+           discussion_topic=None, salt=secrets.token_hex(16), token_hash=None,
+           created_at=WRITTEN, mailed_at=WRITTEN, expires_at=WRITTEN + timedelta(days=2),
+           confirmed_at=None, registration_id=None)
+
+
 SEEDS: dict[str, Callable[[Connection, Walk], None]] = {
     "6c0f61de0979": seed_6c0f61de0979,
     "5d162091493b": seed_5d162091493b,
@@ -521,4 +553,5 @@ SEEDS: dict[str, Callable[[Connection, Walk], None]] = {
     "d7a4f2b9c311": seed_d7a4f2b9c311,
     "e5b7c9a1f402": seed_e5b7c9a1f402,
     "e5b8c1d4a7f2": seed_e5b8c1d4a7f2,
+    "e5b9d2f6c8a3": seed_e5b9d2f6c8a3,
 }

@@ -195,6 +195,7 @@ class Registration(Base):
         Index("ix_registration_status_offer_expires_at", "status", "offer_expires_at"),
         # The latest change of an event's registrations stamps its seat figures (public pages).
         Index("ix_registration_event_updated", "event_id", "updated_at"),
+        Index("ix_registration_event_queue", "event_id", "queue_position"),  # the list's end
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

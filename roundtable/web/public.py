@@ -10,6 +10,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -137,9 +138,14 @@ def submit_signup(slug: str) -> Response | tuple[str, int]:
 @bp.route("/events/<slug>/confirm/<token>", methods=["GET", "POST"])
 @limiter.limit("30 per minute", methods=["POST"])
 def confirm_signup(slug: str, token: str) -> Response | str:
-    """Ask for one click (a mail scanner's GET changes nothing), then admit the person."""
-    form = ConfirmForm()
-    if not form.validate_on_submit():
+    """Ask for one click (a mail scanner's GET changes nothing), then admit the person.
+
+    The POST's only field is its CSRF token, which the request guards have checked; one whose
+    token merely expired is shown the page again, with a fresh one.
+    """
+    if request.method != "POST" or g.get("form_expired"):
+        form = ConfirmForm()
+        form.validate_on_submit()  # an expired token: the page says so
         event = events.by_slug(db.session(), slug)
         signup = signups.by_token(db.session(), token)
         if signup is None or signup.event_id != event.id:

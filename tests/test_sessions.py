@@ -105,3 +105,20 @@ def test_a_session_of_an_old_version_opens_nothing(app, organizer) -> None:
                   "99999999999999999999:1"):
         assert accounts.session_organizer(db.session(), stale) is None
     assert accounts.session_organizer(db.session(), f"{organizer.id}:1") is not None
+
+
+def test_session_cookies_are_read_alike_compressed_or_not(app) -> None:
+    """A small session is signed without trying zlib; either kind reads as Flask's own does."""
+    from flask.sessions import SecureCookieSessionInterface
+
+    from roundtable.web.cookies import SessionCookies
+
+    ours = SessionCookies().get_signing_serializer(app)
+    stock = SecureCookieSessionInterface().get_signing_serializer(app)
+    small = {"csrf_token": "a" * 40}
+    big = {"signup": {"id": 1}, "notes": ["the same words again"] * 20}
+    assert not ours.dumps(small).startswith(".")
+    assert ours.dumps(big).startswith(".")  # compressed where it pays
+    for data in (small, big):
+        assert stock.loads(ours.dumps(data)) == data
+        assert ours.loads(stock.dumps(data)) == data

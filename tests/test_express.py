@@ -26,8 +26,9 @@ S = RegistrationStatus
 # What differs between two registrations of different events by design: ids, the private
 # link's salt and hash, and when the row was last written (the clock, not ``now``).
 UNCOMPARED = {"id", "event_id", "manage_salt", "manage_token_hash", "updated_at"}
-LEADERS = [("Ada Lovelace", "ada@analytical.example", "VP Engineering", Seniority.VP),
-           ("Grace Hopper", "grace@navy.example", "CTO", Seniority.C_LEVEL),
+LEADERS = [("Ada Lovelace", "Ada.Lovelace+Events@Analytical.Example", "VP Engineering",
+            Seniority.VP),
+           ("Grace Hopper", "Grace@Bücher.Example", "CTO", Seniority.C_LEVEL),
            ("Edsger Dijkstra", "edsger@tue.example", "Director of Engineering",
             Seniority.DIRECTOR)]
 
@@ -40,7 +41,8 @@ def _request(event, now, name: str, email: str, title: str, level: Seniority) ->
                     secret_key=SECRET)
     db.session.commit()
     signup = db.session.scalars(select(SignupRequest).where(
-        SignupRequest.event_id == event.id, SignupRequest.email == email)
+        SignupRequest.event_id == event.id,
+        SignupRequest.email == registrations.normalise_email(email))
         .order_by(SignupRequest.id.desc())).first()
     return signups.confirmation_token(SECRET, signup)
 
@@ -139,3 +141,12 @@ def test_anything_but_the_plain_case_takes_the_full_way(app, make_event, now, ca
         assert express.admit(db.session, prepared, now=later, secret_key=SECRET) is None
         assert (len(db.session.scalars(select(Registration)).all()),
                 len(db.session.scalars(select(OutboxMessage)).all())) == before
+
+
+@pytest.mark.parametrize("raw", ["Ada.Lovelace+Events@Analytical.Example", "Grace@Bücher.Example",
+                                 "  edsger@TUE.example ", "j.doe@GoogleMail.com",
+                                 "Ünïcode.Üser@exämple.example"])
+def test_an_address_normalised_once_stays_as_it_is(raw: str) -> None:
+    """The express lane takes the signup's stored (normalised) address as the full way would."""
+    once = registrations.normalise_email(raw)
+    assert registrations.normalise_email(once) == once

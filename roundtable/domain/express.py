@@ -42,7 +42,6 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from roundtable.database import WROTE, Prepared, begin_write
 from roundtable.domain import eligibility, events, lifecycle, registrations, seating, tokens
 from roundtable.domain.addresses import address_key
-from roundtable.domain.errors import DomainError
 from roundtable.domain.models import (
     ApprovalMode,
     Event,
@@ -97,17 +96,15 @@ def prepare(session: Session, *, token: str, slug: str, now: datetime) -> Ready 
     rows = _SIGNUP_AND_EVENT.rows(session.get_bind().engine, {"hash": tokens.hash_token(token)})
     if not rows:
         return None
-    (signup_id, event_id, name, raw_email, company, job_title, seniority, topic, confirmed_at,
+    (signup_id, event_id, name, email, company, job_title, seniority, topic, confirmed_at,
      expires_at, event_slug, minimum_level) = rows[0]
     if event_slug != slug or confirmed_at is not None or expires_at <= now:
         return None
     verdict = eligibility.assess(job_title, seniority, minimum_level)
     if verdict.outcome != eligibility.Outcome.ELIGIBLE:
         return None
-    try:
-        email = registrations.normalise_email(raw_email)
-    except DomainError:
-        return None
+    # The address was normalised when the signup was recorded (signups.request), as the full
+    # way's registrations.admit normalises it again (normalising is idempotent).
     details = {  # as registrations.new_registration and fill_details write them
         "event_id": event_id,
         "name": name.strip(),

@@ -209,6 +209,18 @@ class Data:
                              .group_by(Registration.status))
             return {status.value: n for status, n in rows}
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics, as PostgreSQL's autovacuum does after rows grow
+        (it would a minute later: the rounds measure the database as it then stands)."""
+        from sqlalchemy import text
+
+        from roundtable.extensions import db
+
+        with self.app.app_context():
+            with db.engine.connect() as conn:
+                conn.execute(text("ANALYZE"))
+                conn.commit()
+
     def dispose(self) -> None:
         from roundtable.extensions import db
 
@@ -335,6 +347,7 @@ def measure(database_url: str, args: argparse.Namespace) -> Results:
             for scale in SCALES:
                 if data.events < scale:
                     data.add_events(scale - data.events)
+                data.analyze()
                 results.runs[scale], results.ratios[scale] = _rounds(
                     data, app_base, trivial, target, Path(tmp), scale, args)
             burst_event = data.add_events(1, capacity=BURST_SEATS, prefix="burst")[0]
@@ -365,17 +378,21 @@ def _rounds(data: Data, base: str, trivial: str, target: int, tmp: Path, scale: 
     ratios: dict[str, list[float]] = {}
     for round_no in range(args.rounds):
         tag = f"{scale}r{round_no}"
+        # The POSTs fill a roundtable of their own each round (seats for every one of them),
+        # so each round counts the seats of one filling room, not of every earlier round's.
+        door_id = data.add_events(1, prefix="door")[0]
+        door = f"door-{data.events}"
         signup_file = tmp / f"signup-{tag}.txt"
         signup_file.write_text("".join(
-            f"/events/{slug}/register "
+            f"/events/{door}/register "
             + urllib.parse.urlencode({"name": f"Leader {tag} {i}",
                                       "email": f"s{tag}x{i}@firm{i % 40}.example",
                                       "csrf_token": csrf, **SIGNUP_FIELDS}) + "\n"
             for i in range(args.posts)))
         confirm_file = tmp / f"confirm-{tag}.txt"
         confirm_file.write_text("".join(
-            f"/events/{slug}/confirm/{token} csrf_token={urllib.parse.quote(csrf)}\n"
-            for token in data.add_signups(target, args.posts, tag)))
+            f"/events/{door}/confirm/{token} csrf_token={urllib.parse.quote(csrf)}\n"
+            for token in data.add_signups(door_id, args.posts, tag)))
         loads: list[tuple[str, Callable[[], Run]]] = [
             ("trivial", lambda: wrk(trivial + "/", args.seconds, args.connections)),
             ("listing", lambda: wrk(base + "/", args.seconds, args.connections)),

@@ -38,9 +38,7 @@ logger = logging.getLogger(__name__)
 @contextlib.contextmanager
 def writing() -> Iterator[None]:
     """Run the block in one write transaction (the CLI's twin of the web layer's helper)."""
-    with database.write_transaction(
-        db.session(), lock_timeout_ms=current_app.config["LOCK_TIMEOUT_MS"]
-    ):
+    with database.write_transaction(db.session()):
         yield
 
 

@@ -85,11 +85,19 @@ def _finish(app: Flask) -> None:
     # The request guards check CSRF tokens themselves (roundtable.web.guards), so that a form
     # whose token merely expired comes back with what was typed; Flask-WTF's own hook stays off.
     cfg["WTF_CSRF_CHECK_DEFAULT"] = False
-    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {
+    server = not cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    options = cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {
         "hide_parameters": True,
-        "pool_pre_ping": not cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"),
+        "pool_pre_ping": server,
         **dict(cfg["SQLALCHEMY_ENGINE_OPTIONS"] or {}),
     }
+    if server:
+        # PostgreSQL: a lock is waited for at most LOCK_TIMEOUT_MS, on every connection of the
+        # app (set as it connects: no statement per transaction), then the wait fails with an
+        # error database.is_lock_timeout knows.
+        connect_args = options["connect_args"] = dict(options.get("connect_args") or {})
+        connect_args["options"] = " ".join(filter(None, [
+            connect_args.get("options"), f"-c lock_timeout={int(cfg['LOCK_TIMEOUT_MS'])}"]))
     if not isinstance(cfg["RATELIMIT_ENABLED"], bool):
         raise ConfigError(
             "RATELIMIT_ENABLED", f"must be true or false, got {cfg['RATELIMIT_ENABLED']!r}"

@@ -90,19 +90,17 @@ def begin_write(session: AnySession) -> None:
 
 
 @contextmanager
-def write_transaction(session: AnySession, *, lock_timeout_ms: int) -> Iterator[None]:
+def write_transaction(session: AnySession) -> Iterator[None]:
     """Run the block in one write transaction: commit at its end, roll back on any exception.
 
     On PostgreSQL every lock the transaction waits for (the event row above all) is waited for
-    at most ``lock_timeout_ms``; then the block fails with an error ``is_lock_timeout`` knows.
-    On SQLite the writers of every process queue first on a file lock beside the database
-    (``_writers_queue``).
+    at most LOCK_TIMEOUT_MS (the connection's ``lock_timeout``, see ``config``); then the block
+    fails with an error ``is_lock_timeout`` knows. On SQLite the writers of every process
+    queue first on a file lock beside the database (``_writers_queue``).
     """
     with _writers_queue(session):
         try:
             begin_write(session)
-            if session.get_bind().dialect.name == "postgresql":
-                session.execute(text(f"SET LOCAL lock_timeout = {int(lock_timeout_ms)}"))
             yield
             session.commit()
         except BaseException:

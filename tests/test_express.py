@@ -50,7 +50,7 @@ def _request(event, now, name: str, email: str, title: str, level: Seniority) ->
 def _confirm(event, token: str, now, *, express_lane: bool) -> signups.Confirmation:
     prepared = (express.prepare(db.session, token=token, slug=event.slug, now=now)
                 if express_lane else None)
-    with database.write_transaction(db.session, lock_timeout_ms=5000):
+    with database.write_transaction(db.session):
         return signups.confirm(db.session, now=now, token=token, secret_key=SECRET,
                                slug=event.slug, prepared=prepared)
 
@@ -137,7 +137,7 @@ def test_anything_but_the_plain_case_takes_the_full_way(app, make_event, now, ca
         setattr(event, name, value)
     db.session.commit()
     before = (_count(Registration), _count(OutboxMessage))
-    with database.write_transaction(db.session, lock_timeout_ms=5000):
+    with database.write_transaction(db.session):
         assert express.admit(db.session, prepared, now=later, secret_key=SECRET) is None
         assert (len(db.session.scalars(select(Registration)).all()),
                 len(db.session.scalars(select(OutboxMessage)).all())) == before

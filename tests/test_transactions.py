@@ -108,6 +108,47 @@ def test_a_lock_not_granted_in_time_is_a_busy_page_and_changes_nothing(
         assert _count() == before + 1
 
 
+def test_a_confirmation_that_waits_too_long_for_the_lock_is_busy_and_changes_nothing(
+    make_app, database_url, make_event
+) -> None:
+    """The express lane's lock waits as long as any other change, then says busy."""
+    from datetime import UTC, datetime
+
+    from roundtable.domain import registrations, signups
+    from roundtable.domain.models import SignupRequest
+    from roundtable.domain.seniority import Seniority
+
+    from conftest import SECRET
+
+    app = make_app(SQLITE_BUSY_TIMEOUT_MS=200, LOCK_TIMEOUT_MS=200)
+    with app.app_context():
+        event = make_event(confirm_email=True)
+        event_id, slug = event.id, event.slug
+        applicant = registrations.Applicant("Ada Lovelace", "ada@analytical.example",
+                                            "Analytical", "VP Engineering", Seniority.VP)
+        signups.request(db.session, now=datetime.now(UTC), slug=slug, applicant=applicant,
+                        secret_key=SECRET)
+        db.session.commit()
+        token = signups.confirmation_token(SECRET, db.session.scalar(select(SignupRequest)))
+        before = _count()
+        held, release = threading.Event(), threading.Event()
+        holder = threading.Thread(target=_hold_the_event_lock,
+                                  args=(database_url, event_id, held, release))
+        holder.start()
+        try:
+            assert held.wait(10)
+            response = app.test_client().post(f"/events/{slug}/confirm/{token}")
+        finally:
+            release.set()
+            holder.join()
+        assert response.status_code == 503
+        assert "nothing was saved" in response.get_data(as_text=True)
+        assert _count() == before
+        again = app.test_client().post(f"/events/{slug}/confirm/{token}")
+        assert again.status_code == 303
+        assert _count() == before + 1
+
+
 def test_is_lock_timeout_tells_a_timeout_from_other_errors() -> None:
     from sqlalchemy.exc import OperationalError
 

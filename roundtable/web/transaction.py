@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
-from flask import abort, current_app, g
+from flask import abort, g
 
 from roundtable import database
 from roundtable.extensions import db
@@ -31,9 +31,7 @@ def writing() -> Iterator[None]:
     """
     if g.get("form_expired"):
         abort(400, "This form had expired, so nothing was changed. Please send it again.")
-    with database.write_transaction(
-        db.session(), lock_timeout_ms=current_app.config["LOCK_TIMEOUT_MS"]
-    ):
+    with database.write_transaction(db.session()):
         yield
 
 

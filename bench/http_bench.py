@@ -6,7 +6,9 @@ off, CSRF on as in production) on 127.0.0.1, and beside it a trivial Flask app s
 way (``bench/trivial_app.py``). With wrk it loads, for a bounded time each and in rounds whose
 order alternates, the trivial endpoint, the listing ``/``, an event page, its ``.ics``, the
 signup POST (every request a new person) and the confirmation POST (every request a fresh
-link; it gives the seat), at 10 and at 1,000 published events with 10,000 registrations. Then
+link; it gives the seat), at 10 and at 1,000 published events with 10,000 registrations (the
+planner's statistics refreshed once the rows are in, as autovacuum would). The POSTs of each
+round fill a roundtable of their own, so a round counts the seats of one filling room. Then
 200 confirmations at once on a 50-seat event (time until all are answered; the database must
 hold exactly 50 seated) and a memory check (one worker's RSS after 100 and after 10,000
 requests). Prints medians of the rounds, each figure as a ratio to the trivial endpoint of the

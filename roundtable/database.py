@@ -22,7 +22,7 @@ import weakref
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Self, cast
 
 from sqlalchemy import Insert, Select, Update, event, text
 from sqlalchemy.engine import Dialect, Engine
@@ -98,7 +98,7 @@ def write_transaction(session: AnySession) -> Iterator[None]:
     fails with an error ``is_lock_timeout`` knows. On SQLite the writers of every process
     queue first on a file lock beside the database (``_writers_queue``).
     """
-    with _writers_queue(session):
+    with _writers_queue(session.get_bind().engine):
         try:
             begin_write(session)
             yield
@@ -200,28 +200,14 @@ class Prepared:
                 memo[key] = found
             return found
 
-    def execute(self, session: AnySession, values: dict[str, Any]) -> list[tuple[Any, ...]]:
-        """Run in the session's transaction, on its connection; return the rows (RETURNING).
+    def execute(self, writing: Writing, values: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """Run in ``writing``'s transaction (``own_write_transaction``); return its rows.
 
         For the few statements of a hot write path (``express``): Python-side column defaults
         are not applied, so ``values`` names every column the statement sets.
         """
-        connection = session.connection()
-        dialect = connection.dialect
-        made = self._for(dialect)
-        params = _params(made, values)
-        pooled = connection.connection
-        try:
-            cursor = pooled.cursor()
-            try:
-                cursor.execute(made.sql, params)
-                found = cursor.fetchall() if cursor.description else []
-            finally:
-                cursor.close()
-        except dialect.loaded_dbapi.Error as error:
-            lost = dialect.is_disconnect(error, pooled.dbapi_connection, None)
-            raise _wrapped(dialect, made.sql, error, invalidated=lost) from error
-        return self._processed(made, list(found))
+        made = self._for(writing.engine.dialect)
+        return self._processed(made, writing.run(made.sql, _params(made, values)))
 
     def _run(self, engine: Engine, made: _Made, values: dict[str, Any]) -> list[Any]:
         """Run on a connection from the pool (autocommit on PostgreSQL); return the raw rows."""
@@ -277,14 +263,80 @@ def _params(made: _Made, values: dict[str, Any]) -> Any:
             if made.compiled.positional and positions is not None else processed)
 
 
-class _Reader:
-    """A reading connection for one process and thread, and (SQLite) the rows it kept.
+class _Own:
+    """A connection of this process and thread of its own, taken out of the engine's pool.
 
-    The connection is the engine's own kind (its ``connect`` set-up: on SQLite WAL and the busy
-    timeout), taken out of the pool for good; it only ever reads, each statement on its own
-    (outside a transaction on SQLite, in autocommit on PostgreSQL), so it reads the latest
-    committed state and needs no pre-ping or reset: a lost connection is forgotten and the read
-    tried again once on a new one (``Prepared.rows``).
+    It is the engine's own kind (its ``connect`` set-up: on SQLite WAL and the busy timeout, on
+    PostgreSQL the lock timeout), never reset or pre-pinged: on a driver error it is forgotten
+    (closed, which ends any transaction) and the next use opens another.
+    """
+
+    _local = threading.local()  # each kind has its own
+
+    def __init__(self, engine: Engine) -> None:
+        self._pooled = engine.raw_connection()
+        self._pooled.detach()  # the pool forgets it: closing it closes the connection
+        self.connection: Any = cast(Any, self._pooled.dbapi_connection)
+        self.sqlite = engine.dialect.name == "sqlite"
+        if not self.sqlite:
+            self.connection.autocommit = True  # transactions are begun by hand
+        self.pid = os.getpid()
+
+    @staticmethod
+    def serves(engine: Engine) -> bool:
+        """Return True for a SQLite file or a PostgreSQL database (not SQLite in memory)."""
+        name = engine.dialect.name
+        return name == "postgresql" or (name == "sqlite" and _sqlite_file(engine) is not None)
+
+    @classmethod
+    def of(cls, engine: Engine) -> Self:
+        """Return this thread's connection of this kind to ``engine``'s database."""
+        made: weakref.WeakKeyDictionary[Engine, Self] | None = getattr(cls._local, "made", None)
+        if made is None:
+            made = cls._local.made = weakref.WeakKeyDictionary()
+        own = made.get(engine)
+        if own is None or own.pid != os.getpid():
+            if own is not None:  # made before a fork: the parent's, never touched here
+                _ABANDONED.append(own._pooled)
+            error_class = engine.dialect.loaded_dbapi.Error
+            try:
+                own = made[engine] = cls(engine)
+            except error_class as error:
+                raise _wrapped(engine.dialect, "connect", error, invalidated=True) from error
+        return own
+
+    def run(self, engine: Engine, sql: str, params: Any) -> list[Any]:
+        """Run one statement and return its rows; on a driver error, forget this connection
+        and raise the error as SQLAlchemy's."""
+        try:
+            cursor = self.connection.cursor()
+            try:
+                cursor.execute(sql, params)
+                return cast(list[Any], cursor.fetchall()) if cursor.description else []
+            finally:
+                cursor.close()
+        except engine.dialect.loaded_dbapi.Error as error:
+            lost = engine.dialect.is_disconnect(error, self.connection, None)
+            self.forget(engine)  # its state is unknown: the next use opens another
+            raise _wrapped(engine.dialect, sql, error, invalidated=lost) from error
+
+    def forget(self, engine: Engine) -> None:
+        """Close the connection; the next use opens another."""
+        made = getattr(self._local, "made", {})
+        if made.get(engine) is self:
+            del made[engine]
+        try:
+            self._pooled.close()
+        except engine.dialect.loaded_dbapi.Error:
+            pass
+
+
+class _Reader(_Own):
+    """The reading connection, and (SQLite) the rows it kept.
+
+    It only ever reads, each statement on its own (outside a transaction on SQLite, in
+    autocommit on PostgreSQL), so it reads the latest committed state; a read that finds it
+    lost is tried again once on a new one (``Prepared.rows``).
 
     On a SQLite file its ``PRAGMA data_version`` changes exactly when another connection (of
     this process or any other) has committed a change: then every kept row is forgotten. A row
@@ -295,39 +347,9 @@ class _Reader:
     _local = threading.local()
 
     def __init__(self, engine: Engine) -> None:
-        self._pooled = engine.raw_connection()
-        self._pooled.detach()  # the pool forgets it: closing it closes the connection
-        self.connection: Any = cast(Any, self._pooled.dbapi_connection)
-        self.sqlite = engine.dialect.name == "sqlite"
-        if not self.sqlite:
-            self.connection.autocommit = True
-        self.pid = os.getpid()
+        super().__init__(engine)
         self.version: object = None
         self.kept: dict[Hashable, list[tuple[Any, ...]]] = {}
-
-    @staticmethod
-    def serves(engine: Engine) -> bool:
-        """Return True for a SQLite file or a PostgreSQL database (not SQLite in memory)."""
-        name = engine.dialect.name
-        return name == "postgresql" or (name == "sqlite" and _sqlite_file(engine) is not None)
-
-    @classmethod
-    def of(cls, engine: Engine) -> _Reader:
-        """Return this thread's reader of ``engine``'s database (one that ``serves`` it)."""
-        readers: weakref.WeakKeyDictionary[Engine, _Reader] | None = getattr(
-            cls._local, "readers", None)
-        if readers is None:
-            readers = cls._local.readers = weakref.WeakKeyDictionary()
-        reader = readers.get(engine)
-        if reader is None or reader.pid != os.getpid():
-            if reader is not None:  # made before a fork: the parent's, never touched here
-                _ABANDONED.append(reader._pooled)
-            error_class = engine.dialect.loaded_dbapi.Error
-            try:
-                reader = readers[engine] = cls(engine)
-            except error_class as error:
-                raise _wrapped(engine.dialect, "connect", error, invalidated=True) from error
-        return reader
 
     def memo(self, engine: Engine) -> dict[Hashable, list[tuple[Any, ...]]] | None:
         """Return the rows kept since the database last changed (None: it keeps none)."""
@@ -339,29 +361,57 @@ class _Reader:
             self.version = version
         return self.kept
 
-    def run(self, engine: Engine, sql: str, params: Any) -> list[Any]:
-        """Run one statement; on a driver error, forget this connection and raise as SQLAlchemy."""
-        try:
-            cursor = self.connection.cursor()
-            try:
-                cursor.execute(sql, params)
-                return cast(list[Any], cursor.fetchall())
-            finally:
-                cursor.close()
-        except engine.dialect.loaded_dbapi.Error as error:
-            lost = engine.dialect.is_disconnect(error, self.connection, None)
-            self.forget(engine)  # its state is unknown: the next read opens another
-            raise _wrapped(engine.dialect, sql, error, invalidated=lost) from error
 
-    def forget(self, engine: Engine) -> None:
-        """Close the connection; the next read opens another."""
-        readers = getattr(self._local, "readers", {})
-        if readers.get(engine) is self:
-            del readers[engine]
+class _Writer(_Own):
+    """The writing connection of ``own_write_transaction`` (never the reader: a SQLite
+    connection's own commits do not move its data_version)."""
+
+    _local = threading.local()
+
+
+@dataclass(frozen=True)
+class Writing:
+    """A write transaction begun on this thread's writing connection (``own_write_transaction``)."""
+
+    engine: Engine
+    _writer: _Writer
+
+    def run(self, sql: str, params: Any) -> list[Any]:
+        """Run one statement in the transaction; return its rows."""
+        return self._writer.run(self.engine, sql, params)
+
+
+@contextmanager
+def own_write_transaction(engine: Engine) -> Iterator[Writing]:
+    """Run the block in a write transaction on this thread's own writing connection.
+
+    For the express lane: no Session, no pool checkout or pre-ping. As ``write_transaction``:
+    on SQLite the writers' queue, then BEGIN IMMEDIATE; on PostgreSQL the connection's lock
+    timeout bounds every wait. Commits when the block ends (a block that wrote nothing commits
+    nothing), rolls back on any exception. A connection found lost at BEGIN (the server
+    restarted since) is replaced and BEGIN tried once more; nothing was done on it yet.
+    """
+    begin = "BEGIN IMMEDIATE" if engine.dialect.name == "sqlite" else "BEGIN"
+    with _writers_queue(engine):
+        retried = False
+        while True:
+            writer = _Writer.of(engine)
+            try:
+                writer.run(engine, begin, ())
+                break
+            except DBAPIError as error:
+                if retried or not error.connection_invalidated:
+                    raise
+                retried = True
         try:
-            self._pooled.close()
-        except engine.dialect.loaded_dbapi.Error:
-            pass
+            yield Writing(engine, writer)
+            writer.run(engine, "COMMIT", ())
+        except BaseException:
+            try:
+                writer.run(engine, "ROLLBACK", ())
+            except DBAPIError:
+                pass  # it was forgotten: closing it ended the transaction
+            raise
 
 
 _ABANDONED: list[Any] = []  # readers' connections inherited over a fork: kept open, unused
@@ -396,7 +446,7 @@ _QUEUE_POLL_S = (0.00005, 0.001)  # the first wait for the queue's lock, and the
 
 
 @contextmanager
-def _writers_queue(session: AnySession) -> Iterator[None]:
+def _writers_queue(bind: Engine) -> Iterator[None]:
     """On SQLite, hold a file lock beside the database while the write transaction runs.
 
     SQLite makes a writer that finds the database locked sleep, in steps that grow to 25 ms and
@@ -406,7 +456,6 @@ def _writers_queue(session: AnySession) -> Iterator[None]:
     it within the busy timeout (or a writer that does not queue: the domain's own callers)
     goes on to SQLite's own waiting.
     """
-    bind = session.get_bind().engine
     path = _sqlite_file(bind) if bind.dialect.name == "sqlite" else None
     if path is None:
         yield

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import Select, select
+from sqlalchemy import bindparam, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
@@ -46,6 +46,7 @@ def apply(app: Flask, *, locks: bool, delay_ms: int) -> None:
         return
     seating.lock_event = _unlocked_event
     express.locked_event = _unlocked_express_event
+    express.own_write_transaction = _unlocked_own_transaction
     database.begin_write = _no_write_lock
     database._writers_queue = _no_queue  # it would order the writers as the lock does
     with app.app_context():
@@ -76,12 +77,21 @@ def _unlocked_event(
     return found
 
 
-def _unlocked_express_event(session: Session, event_id: int) -> tuple[Any, ...]:
-    """The express lane's event read without its lock: no FOR UPDATE, no writer's BEGIN."""
-    statement = express._EVENT.statement
-    assert isinstance(statement, Select)
-    unlocked = select(*statement.selected_columns).where(Event.id == event_id)
-    return tuple(session.execute(unlocked).one())
+_EXPRESS_EVENT_UNLOCKED = database.Prepared(select(
+    *express._EVENT.statement.selected_columns).where(Event.id == bindparam("event_id")),
+    typed=("status", "starts_at", "registration_deadline", "approval_mode", "minimum_level"))
+
+
+def _unlocked_express_event(writing: database.Writing, event_id: int) -> tuple[Any, ...]:
+    """The express lane's event read without its lock (no FOR UPDATE)."""
+    return _EXPRESS_EVENT_UNLOCKED.execute(writing, {"event_id": event_id})[0]
+
+
+@contextlib.contextmanager
+def _unlocked_own_transaction(engine: Any) -> Iterator[database.Writing]:
+    """The express lane's transaction without its lock: every statement commits on its own."""
+    writer = database._Writer.of(engine)
+    yield database.Writing(engine, writer)
 
 
 def _no_write_lock(session: Any) -> None:

@@ -36,11 +36,12 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from roundtable.database import WROTE, Prepared, begin_write
+from roundtable.database import Prepared, Writing, own_write_transaction
 from roundtable.domain import eligibility, events, lifecycle, registrations, seating, tokens
 from roundtable.domain.addresses import address_key
 from roundtable.domain.models import (
@@ -208,16 +209,15 @@ _ALL_THREE = Prepared(
 )
 
 
-def locked_event(session: Session, event_id: int) -> tuple[Any, ...]:
-    """Take the event's lock as ``seating.lock_event`` does; return what admitting reads of it."""
-    begin_write(session)
-    return _EVENT.execute(session, {"event_id": event_id})[0]
+def locked_event(writing: Writing, event_id: int) -> tuple[Any, ...]:
+    """Lock the event as ``seating.lock_event`` does; return what admitting reads of it."""
+    return _EVENT.execute(writing, {"event_id": event_id})[0]
 
 
-def standing(session: Session, prepared: Ready, now: datetime) -> tuple[Any, ...]:
+def standing(writing: Writing, prepared: Ready, now: datetime) -> tuple[Any, ...]:
     """Return, under the lock: whether the signup still waits, the address's registration if
     any, the seats taken, the last place on the waiting list and the new registration's id."""
-    return _STANDING.execute(session, {
+    return _STANDING.execute(writing, {
         "signup_id": prepared.signup_id, "now": now, "event_id": prepared.event_id,
         "key": prepared.details["email_key"],
     })[0]
@@ -231,16 +231,24 @@ class Admitted:
     status: RegistrationStatus
 
 
-def admit(session: Session, prepared: Ready, *, now: datetime, secret_key: str
-          ) -> Admitted | None:
-    """Lock the event and admit the plain case; None (nothing written) when it no longer is.
+def confirm(engine: Engine, prepared: Ready, *, now: datetime, secret_key: str
+            ) -> Admitted | None:
+    """Admit the plain case in a write transaction of its own; None when it no longer is.
 
-    Runs in the caller's write transaction (``database.write_transaction``), as
-    ``seating.lock_event`` would: on SQLite as its writer, on PostgreSQL with the event's row
-    locked until the transaction ends.
+    The transaction is ``database.own_write_transaction``'s: on SQLite the writers' queue and
+    BEGIN IMMEDIATE, on PostgreSQL the event's row locked until it commits. When the case is not
+    plain (any more), nothing is written and the caller takes the full way.
     """
+    with own_write_transaction(engine) as writing:
+        return admit(writing, prepared, now=now, secret_key=secret_key)
+
+
+def admit(writing: Writing, prepared: Ready, *, now: datetime, secret_key: str
+          ) -> Admitted | None:
+    """Lock the event and admit the plain case in ``writing``; None (nothing written) when it
+    no longer is."""
     (status, starts_at, deadline, capacity, approval_mode, review_no_shows, company_cap,
-     minimum_level, sequence) = locked_event(session, prepared.event_id)
+     minimum_level, sequence) = locked_event(writing, prepared.event_id)
     if (
         not events.takes_signups(status, starts_at, deadline, now)
         or approval_mode != ApprovalMode.AUTO
@@ -249,7 +257,7 @@ def admit(session: Session, prepared: Ready, *, now: datetime, secret_key: str
         or minimum_level != prepared.minimum_level
     ):
         return None
-    pending, existing, taken, last_place, next_id = standing(session, prepared, now)
+    pending, existing, taken, last_place, next_id = standing(writing, prepared, now)
     if not pending or existing is not None:
         return None
     seated = taken < capacity
@@ -282,7 +290,7 @@ def admit(session: Session, prepared: Ready, *, now: datetime, secret_key: str
     }
     confirmed = {"confirmed_at": now, "registration_id": next_id}
     if next_id is not None:  # PostgreSQL
-        _ALL_THREE.execute(session, {
+        _ALL_THREE.execute(writing, {
             **{f"r_{name}": value for name, value in registration.items()},
             **{f"m_{name}": value for name, value in message.items()},
             **{f"s_{name}": value for name, value in confirmed.items()},
@@ -290,12 +298,11 @@ def admit(session: Session, prepared: Ready, *, now: datetime, secret_key: str
         })
         registration_id = next_id
     else:  # SQLite: the id once the row is in, then its private link
-        ((registration_id,),) = _INSERT.execute(session, registration)
+        ((registration_id,),) = _INSERT.execute(writing, registration)
         link = tokens.derive(secret_key, registration_id, salt)
-        _LINK.execute(session, {"registration_id": registration_id, "updated_at": written,
+        _LINK.execute(writing, {"registration_id": registration_id, "updated_at": written,
                                 "manage_token_hash": tokens.hash_token(link)})
-        _MESSAGE.execute(session, {**message, "registration_id": registration_id})
-        _CONFIRMED.execute(session, {**confirmed, "registration_id": registration_id,
+        _MESSAGE.execute(writing, {**message, "registration_id": registration_id})
+        _CONFIRMED.execute(writing, {**confirmed, "registration_id": registration_id,
                                      "signup_id": prepared.signup_id})
-    session.info[WROTE] = True  # written past the ORM: begin_write must know
     return Admitted(registration_id, placed)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
-from roundtable.domain import express, lifecycle, registrations, seating, tokens
+from roundtable.domain import lifecycle, registrations, seating, tokens
 from roundtable.domain.addresses import address_key
 from roundtable.domain.errors import DomainError, NotFound, RegistrationClosed
 from roundtable.domain.models import Event, EventStatus, SignupRequest, UTCDateTime
@@ -115,20 +115,14 @@ def by_token(session: Session, token: str) -> SignupRequest | None:
 
 
 def confirm(
-    session: Session, *, now: datetime, token: str, secret_key: str, slug: str | None = None,
-    prepared: express.Ready | None = None,
+    session: Session, *, now: datetime, token: str, secret_key: str, slug: str | None = None
 ) -> Confirmation:
     """Admit the person whose address answered: a seat, the waiting list, review or a no.
 
     A link used again shows the earlier outcome; an expired one raises LinkExpired, an unknown
-    one (or one of another event than ``slug``'s, when given) NotFound. With ``prepared``
-    (``express.prepare``, read before the write transaction) the plain case takes the express
-    lane; every other case, and a plain one that changed meanwhile, the full way.
+    one (or one of another event than ``slug``'s, when given) NotFound. This is the full way,
+    for every case; ``express.confirm`` takes the plain one faster, and leaves the rest here.
     """
-    if prepared is not None:
-        admitted = express.admit(session, prepared, now=now, secret_key=secret_key)
-        if admitted is not None:
-            return Confirmation(admitted.registration_id)
     signup = by_token(session, token)
     if signup is None:
         raise NotFound("This confirmation link is not valid. Please sign up again.")

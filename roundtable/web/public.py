@@ -152,12 +152,17 @@ def confirm_signup(slug: str, token: str) -> Response | str:
             abort(404)
         return render_template("signup/confirm.html", event=event, signup=signup, form=form,
                                expired=signup.expires_at <= utcnow() and not signup.confirmed_at)
+    secret_key = current_app.config["SECRET_KEY"]
+    # The plain case commits in the express lane's own transaction; every other, in writing().
     prepared = express.prepare(db.session(), token=token, slug=slug, now=utcnow())
-    with writing():
-        confirmation = signups.confirm(
-            db.session(), now=utcnow(), token=token, secret_key=current_app.config["SECRET_KEY"],
-            slug=slug, prepared=prepared,
-        )
+    admitted = prepared and express.confirm(db.engine, prepared, now=utcnow(),
+                                            secret_key=secret_key)
+    if admitted:
+        confirmation = signups.Confirmation(admitted.registration_id)
+    else:
+        with writing():
+            confirmation = signups.confirm(db.session(), now=utcnow(), token=token,
+                                           secret_key=secret_key, slug=slug)
     session["signup"] = {"id": confirmation.registration_id,
                          "duplicate": confirmation.duplicate, "again": confirmation.again}
     return redirect(url_for("public.show_outcome", slug=slug), code=303)

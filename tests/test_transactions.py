@@ -239,3 +239,39 @@ def test_a_read_outlives_its_lost_connection(postgres, app, make_event) -> None:
     db.session.commit()
     assert read.rows(db.engine, {"id": event.id}) == [("Still here",)]
     assert database._Reader.of(db.engine).connection.info.backend_pid != lost
+
+
+def test_the_express_lane_outlives_its_lost_connection(postgres, app, make_event) -> None:
+    """The express lane's own connection, lost (a server restart ends it), is replaced at BEGIN."""
+    from datetime import UTC, datetime
+
+    from roundtable.domain import express, registrations, signups
+    from roundtable.domain.models import SignupRequest
+    from roundtable.domain.seniority import Seniority
+
+    from conftest import SECRET
+
+    event = make_event(confirm_email=True)
+    now = datetime.now(UTC)
+    tokens = []
+    for n in range(2):
+        applicant = registrations.Applicant(f"Leader {n}", f"leader{n}@firm{n}.example",
+                                            f"Firm {n}", "VP Engineering", Seniority.VP)
+        signups.request(db.session, now=now, slug=event.slug, applicant=applicant,
+                        secret_key=SECRET)
+        db.session.commit()
+        tokens.append(signups.confirmation_token(SECRET, db.session.scalars(
+            select(SignupRequest).order_by(SignupRequest.id.desc())).first()))
+
+    def confirm(token: str) -> express.Admitted | None:
+        ready = express.prepare(db.session, token=token, slug=event.slug, now=now)
+        assert ready is not None
+        return express.confirm(db.engine, ready, now=now, secret_key=SECRET)
+
+    assert confirm(tokens[0]) is not None
+    lost = database._Writer.of(db.engine).connection.info.backend_pid
+    assert db.session.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": lost})
+    db.session.commit()
+    assert confirm(tokens[1]) is not None
+    assert database._Writer.of(db.engine).connection.info.backend_pid != lost
+    assert _count() == 2

@@ -4,6 +4,9 @@
 PostgreSQL), commits when the block ends, and rolls back on a DomainError or any other
 exception, which then goes on to its handler: a DomainError becomes a message, a lock that was
 not granted in time a "busy, try again" page (503 with Retry-After). No view calls commit().
+The one other way a request changes things is the confirmation's express lane
+(``domain/express.py``), which commits in ``database.own_write_transaction`` and writes nothing
+unless the case is plain; every other case then goes through ``writing()``.
 """
 
 from __future__ import annotations

@@ -348,6 +348,10 @@ class _Reader(_Own):
 
     def __init__(self, engine: Engine) -> None:
         super().__init__(engine)
+        if not self.sqlite:
+            # Its few statements are prepared by the driver (after a few runs) and each is an
+            # index lookup whatever its values: planned once (again after ANALYZE), not per run.
+            self.run(engine, "SET plan_cache_mode = force_generic_plan", ())
         self.version: object = None
         self.kept: dict[Hashable, list[tuple[Any, ...]]] = {}
 

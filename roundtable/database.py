@@ -200,14 +200,24 @@ class Prepared:
                 memo[key] = found
             return found
 
-    def execute(self, writing: Writing, values: dict[str, Any]) -> list[tuple[Any, ...]]:
+    def execute(self, writing: Writing, values: dict[str, Any], *, commit: bool = False
+                ) -> list[tuple[Any, ...]]:
         """Run in ``writing``'s transaction (``own_write_transaction``); return its rows.
 
         For the few statements of a hot write path (``express``): Python-side column defaults
-        are not applied, so ``values`` names every column the statement sets.
+        are not applied, so ``values`` names every column the statement sets. ``commit`` ends
+        the transaction with it (on PostgreSQL in the same round trip).
         """
-        made = self._for(writing.engine.dialect)
-        return self._processed(made, writing.run(made.sql, _params(made, values)))
+        return writing.execute([(self, values)], commit=commit)[0]
+
+    def bound(self, dialect: Dialect, values: dict[str, Any]) -> tuple[str, Any]:
+        """Return the statement's SQL for ``dialect`` and ``values`` bound for its driver."""
+        made = self._for(dialect)
+        return made.sql, _params(made, values)
+
+    def processed(self, dialect: Dialect, found: list[Any]) -> list[tuple[Any, ...]]:
+        """Return raw rows of this statement as ``rows`` gives them (typed columns processed)."""
+        return self._processed(self._for(dialect), found)
 
     def _run(self, engine: Engine, made: _Made, values: dict[str, Any]) -> list[Any]:
         """Run on a connection from the pool (autocommit on PostgreSQL); return the raw rows."""
@@ -320,6 +330,28 @@ class _Own:
             self.forget(engine)  # its state is unknown: the next use opens another
             raise _wrapped(engine.dialect, sql, error, invalidated=lost) from error
 
+    def run_all(self, engine: Engine, statements: list[tuple[str, Any]]) -> list[list[Any]]:
+        """Run statements in order and return the rows of each: on PostgreSQL in one round trip
+        (a pipeline), on SQLite one after another. Errors as ``run``'s."""
+        if self.sqlite:
+            return [self.run(engine, sql, params) for sql, params in statements]
+        sql = statements[0][0]
+        try:
+            cursors = []
+            with self.connection.pipeline():
+                for sql, params in statements:
+                    cursor = self.connection.cursor()
+                    cursor.execute(sql, params)
+                    cursors.append(cursor)
+            found = [cast(list[Any], c.fetchall()) if c.description else [] for c in cursors]
+            for cursor in cursors:
+                cursor.close()
+            return found
+        except engine.dialect.loaded_dbapi.Error as error:
+            lost = engine.dialect.is_disconnect(error, self.connection, None)
+            self.forget(engine)
+            raise _wrapped(engine.dialect, sql, error, invalidated=lost) from error
+
     def forget(self, engine: Engine) -> None:
         """Close the connection; the next use opens another."""
         made = getattr(self._local, "made", {})
@@ -373,46 +405,77 @@ class _Writer(_Own):
     _local = threading.local()
 
 
-@dataclass(frozen=True)
 class Writing:
-    """A write transaction begun on this thread's writing connection (``own_write_transaction``)."""
+    """A write transaction on this thread's writing connection (``own_write_transaction``).
 
-    engine: Engine
-    _writer: _Writer
+    Its BEGIN goes with its first statements, and its COMMIT may go with its last: on
+    PostgreSQL in the same round trip.
+    """
 
-    def run(self, sql: str, params: Any) -> list[Any]:
-        """Run one statement in the transaction; return its rows."""
-        return self._writer.run(self.engine, sql, params)
+    def __init__(self, engine: Engine, begin: str) -> None:
+        self.engine = engine
+        self._writer = _Writer.of(engine)
+        self._begin: str | None = begin  # not sent yet
+        self.ended = False
+
+    @property
+    def begun(self) -> bool:
+        return self._begin is None
+
+    def execute(self, statements: list[tuple[Prepared, dict[str, Any]]], *, commit: bool = False
+                ) -> list[list[tuple[Any, ...]]]:
+        """Run ``statements`` in order (one round trip on PostgreSQL); return each one's rows.
+
+        The first ones sent also begin the transaction; a connection found lost then (the
+        server restarted since it was opened) is replaced and they are sent once more: nothing
+        was done on it. With ``commit`` the transaction ends with them.
+        """
+        dialect = self.engine.dialect
+        batch = [prepared.bound(dialect, values) for prepared, values in statements]
+        sent: list[tuple[str, Any]] = [] if self._begin is None else [(self._begin, ())]
+        first = bool(sent)
+        sent += batch + ([("COMMIT", ())] if commit else [])
+        retried = False
+        while True:
+            try:
+                found = self._writer.run_all(self.engine, sent)
+                break
+            except DBAPIError as error:
+                if not first or retried or not error.connection_invalidated:
+                    raise
+                retried = True
+                self._writer = _Writer.of(self.engine)
+        self._begin = None
+        self.ended = self.ended or commit
+        rows = found[1:] if first else found
+        return [prepared.processed(dialect, raw)
+                for (prepared, _), raw in zip(statements, rows, strict=False)]
+
+    def end(self, how: str) -> None:
+        """COMMIT or ROLLBACK, if the transaction was begun and has not ended."""
+        if self.begun and not self.ended:
+            self.ended = True
+            self._writer.run(self.engine, how, ())
 
 
 @contextmanager
 def own_write_transaction(engine: Engine) -> Iterator[Writing]:
     """Run the block in a write transaction on this thread's own writing connection.
 
-    For the express lane: no Session, no pool checkout or pre-ping. As ``write_transaction``:
-    on SQLite the writers' queue, then BEGIN IMMEDIATE; on PostgreSQL the connection's lock
-    timeout bounds every wait. Commits when the block ends (a block that wrote nothing commits
-    nothing), rolls back on any exception. A connection found lost at BEGIN (the server
-    restarted since) is replaced and BEGIN tried once more; nothing was done on it yet.
+    For the express lane: no Session, no pool checkout or pre-ping, and on PostgreSQL its BEGIN
+    and COMMIT travel with its first and last statements. As ``write_transaction``: on SQLite
+    the writers' queue, then BEGIN IMMEDIATE; on PostgreSQL the connection's lock timeout bounds
+    every wait. Commits when the block ends (if it has not), rolls back on any exception.
     """
     begin = "BEGIN IMMEDIATE" if engine.dialect.name == "sqlite" else "BEGIN"
     with _writers_queue(engine):
-        retried = False
-        while True:
-            writer = _Writer.of(engine)
-            try:
-                writer.run(engine, begin, ())
-                break
-            except DBAPIError as error:
-                if retried or not error.connection_invalidated:
-                    raise
-                retried = True
+        writing = Writing(engine, begin)
         try:
-            yield Writing(engine, writer)
-            writer.run(engine, "COMMIT", ())
+            yield writing
+            writing.end("COMMIT")
         except BaseException:
             try:
-                writer.run(engine, "ROLLBACK", ())
+                writing.end("ROLLBACK")
             except DBAPIError:
                 pass  # it was forgotten: closing it ended the transaction
             raise

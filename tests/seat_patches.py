@@ -41,11 +41,11 @@ def apply(app: Flask, *, locks: bool, delay_ms: int) -> None:
     """Widen the race by ``delay_ms``; without ``locks``, take the seat lock away."""
     if delay_ms and not getattr(seating.taken_counts, "widened", False):
         seating.taken_counts = _slowed(seating.taken_counts, delay_ms / 1000)
-        express.standing = _slowed(express.standing, delay_ms / 1000)
+        express.read_under_lock = _slowed(express.read_under_lock, delay_ms / 1000)
     if locks:
         return
     seating.lock_event = _unlocked_event
-    express.locked_event = _unlocked_express_event
+    express._EVENT = _EXPRESS_EVENT_UNLOCKED
     express.own_write_transaction = _unlocked_own_transaction
     database.begin_write = _no_write_lock
     database._writers_queue = _no_queue  # it would order the writers as the lock does
@@ -77,21 +77,18 @@ def _unlocked_event(
     return found
 
 
+# The express lane's event read without its lock (no FOR UPDATE).
 _EXPRESS_EVENT_UNLOCKED = database.Prepared(select(
     *express._EVENT.statement.selected_columns).where(Event.id == bindparam("event_id")),
     typed=("status", "starts_at", "registration_deadline", "approval_mode", "minimum_level"))
 
 
-def _unlocked_express_event(writing: database.Writing, event_id: int) -> tuple[Any, ...]:
-    """The express lane's event read without its lock (no FOR UPDATE)."""
-    return _EXPRESS_EVENT_UNLOCKED.execute(writing, {"event_id": event_id})[0]
-
-
 @contextlib.contextmanager
 def _unlocked_own_transaction(engine: Any) -> Iterator[database.Writing]:
     """The express lane's transaction without its lock: every statement commits on its own."""
-    writer = database._Writer.of(engine)
-    yield database.Writing(engine, writer)
+    writing = database.Writing(engine, begin="SELECT 1")  # in place of BEGIN: no transaction
+    writing.ended = True  # so nothing to commit
+    yield writing
 
 
 def _no_write_lock(session: Any) -> None:

@@ -209,18 +209,21 @@ _ALL_THREE = Prepared(
 )
 
 
-def locked_event(writing: Writing, event_id: int) -> tuple[Any, ...]:
-    """Lock the event as ``seating.lock_event`` does; return what admitting reads of it."""
-    return _EVENT.execute(writing, {"event_id": event_id})[0]
+def read_under_lock(writing: Writing, prepared: Ready, now: datetime
+                    ) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """Lock the event as ``seating.lock_event`` does, then read under the lock (one round trip
+    on PostgreSQL, with the transaction's BEGIN).
 
-
-def standing(writing: Writing, prepared: Ready, now: datetime) -> tuple[Any, ...]:
-    """Return, under the lock: whether the signup still waits, the address's registration if
-    any, the seats taken, the last place on the waiting list and the new registration's id."""
-    return _STANDING.execute(writing, {
-        "signup_id": prepared.signup_id, "now": now, "event_id": prepared.event_id,
-        "key": prepared.details["email_key"],
-    })[0]
+    Returns what admitting reads of the event, and where things stand: whether the signup
+    still waits, the address's registration if any, the seats taken, the last place on the
+    waiting list and (PostgreSQL) the new registration's id.
+    """
+    event, standing = writing.execute([
+        (_EVENT, {"event_id": prepared.event_id}),
+        (_STANDING, {"signup_id": prepared.signup_id, "now": now,
+                     "event_id": prepared.event_id, "key": prepared.details["email_key"]}),
+    ])
+    return event[0], standing[0]
 
 
 @dataclass(frozen=True)
@@ -247,8 +250,9 @@ def admit(writing: Writing, prepared: Ready, *, now: datetime, secret_key: str
           ) -> Admitted | None:
     """Lock the event and admit the plain case in ``writing``; None (nothing written) when it
     no longer is."""
+    event, standing = read_under_lock(writing, prepared, now)
     (status, starts_at, deadline, capacity, approval_mode, review_no_shows, company_cap,
-     minimum_level, sequence) = locked_event(writing, prepared.event_id)
+     minimum_level, sequence) = event
     if (
         not events.takes_signups(status, starts_at, deadline, now)
         or approval_mode != ApprovalMode.AUTO
@@ -257,7 +261,7 @@ def admit(writing: Writing, prepared: Ready, *, now: datetime, secret_key: str
         or minimum_level != prepared.minimum_level
     ):
         return None
-    pending, existing, taken, last_place, next_id = standing(writing, prepared, now)
+    pending, existing, taken, last_place, next_id = standing
     if not pending or existing is not None:
         return None
     seated = taken < capacity
@@ -289,8 +293,8 @@ def admit(writing: Writing, prepared: Ready, *, now: datetime, secret_key: str
         "attempts": 0, "next_attempt_at": written, "created_at": written,
     }
     confirmed = {"confirmed_at": now, "registration_id": next_id}
-    if next_id is not None:  # PostgreSQL
-        _ALL_THREE.execute(writing, {
+    if next_id is not None:  # PostgreSQL: with the COMMIT, one round trip
+        _ALL_THREE.execute(writing, commit=True, values={
             **{f"r_{name}": value for name, value in registration.items()},
             **{f"m_{name}": value for name, value in message.items()},
             **{f"s_{name}": value for name, value in confirmed.items()},

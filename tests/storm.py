@@ -9,6 +9,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import requests
 from sqlalchemy import func, select
@@ -24,7 +25,7 @@ import seat_patches
 
 def mixed_storm(
     config: dict, slug: str, worker: int, operations: int, seed: int, locks: bool = True,
-    delay_ms: int = 0, signup_share: float = 0.6,
+    delay_ms: int = 0, signup_share: float = 0.6, ready: Any = None,
 ) -> tuple[int, int]:
     """Sign people up and cancel random confirmed seats.
 
@@ -32,6 +33,8 @@ def mixed_storm(
     operations completed and how many times more seats than the capacity were confirmed.
     """
     app = seat_patches.create_app(locks=locks, delay_ms=delay_ms, **config)
+    if ready is not None:  # every worker starts at once, whatever its start-up took
+        ready.wait(120)
     rng = random.Random(seed)
     done = oversold = 0
     with app.app_context():

@@ -113,9 +113,11 @@ def _run_mixed(database_url: str, slug: str, locks: bool) -> int:
     # database connections reaches the children.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["storm"])
-    with context.Pool(4) as pool:
+    with context.Manager() as manager, context.Pool(4) as pool:
+        ready = manager.Barrier(4)  # the storm starts in every worker at once
         results = pool.starmap(
-            mixed_storm, [(config, slug, w, 30, w, locks, delay_ms, share) for w in range(4)]
+            mixed_storm,
+            [(config, slug, w, 30, w, locks, delay_ms, share, ready) for w in range(4)],
         )
     if locks:
         assert sum(done for done, _ in results) == 120

@@ -7,9 +7,11 @@ while holding it decides how many leaders a minute get an answer. Here everythin
 done before the lock is (``prepare``: the link's signup read, the address checked, the title
 judged), and under it (``admit``) the event is locked and read, one statement reads where the
 signup, the address and the seats stand (and, on PostgreSQL, the new registration's id, so its
-private link is known before it is written), and three write the registration, its message and
-the signup (SQLite: and one its private link):
-statements compiled once and run on the transaction's own connection, no ORM unit of work.
+private link is known before it is written), and the registration, its message and the signup
+are written (on PostgreSQL in one statement; on SQLite in three, and one for the private link).
+The statements are compiled once and run on the thread's own writing connection
+(``database.own_write_transaction``), no Session or ORM unit of work; on PostgreSQL BEGIN goes
+with the lock and the reads, COMMIT with the writes: two round trips under the lock.
 
 ``admit`` writes nothing and returns None whenever anything else applies; the caller then
 takes the full way (``registrations.admit``), which handles every case. Both ways give the

@@ -83,7 +83,7 @@ def begin_write(session: AnySession) -> None:
     if session.in_transaction():
         if session.connection().get_execution_options().get(IMMEDIATE):
             return
-        if session.new or session.dirty or session.deleted or session.info.get(WROTE):
+        if session.new or session.dirty or session.deleted or session.info.get(_WROTE):
             raise RuntimeError("a SQLite write transaction must start with begin_write")
         session.rollback()  # it only read: begin again, this time holding the write lock
     session.connection(execution_options={IMMEDIATE: True})
@@ -624,21 +624,21 @@ def roll_back_quietly(session: AnySession) -> None:
         pass
 
 
-WROTE = "roundtable_wrote"
+_WROTE = "roundtable_wrote"
 
 
 @event.listens_for(Session, "after_flush")
 def _mark_written(session: Session, _context: object) -> None:
-    session.info[WROTE] = True
+    session.info[_WROTE] = True
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _mark_bulk_written(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
-        state.session.info[WROTE] = True
+        state.session.info[_WROTE] = True
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _clear_written(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
-        session.info.pop(WROTE, None)
+        session.info.pop(_WROTE, None)

@@ -62,6 +62,29 @@ def _post_signup(base: str, slug: str, n: int) -> int:
     return response.status_code
 
 
+def _waiting_signups(slug: str, n: int) -> list[str]:
+    """Record ``n`` signups waiting for their address, one after another; return their links'
+    tokens in that order."""
+    from datetime import UTC, datetime
+
+    from roundtable.domain import registrations, signups
+    from roundtable.domain.seniority import Seniority
+
+    now = datetime.now(UTC)
+    for i in range(n):
+        applicant = registrations.Applicant(f"Leader {i}", f"leader{i}@firm{i}.example",
+                                            f"Firm {i}", "VP of Engineering", Seniority.VP)
+        signups.request(db.session, now=now, slug=slug, applicant=applicant, secret_key=SECRET)
+        db.session.commit()
+    return [signups.confirmation_token(SECRET, s)
+            for s in db.session.scalars(select(SignupRequest).order_by(SignupRequest.id))]
+
+
+def _post_confirmation(base: str, slug: str, token: str) -> int:
+    return requests.post(f"{base}/events/{slug}/confirm/{token}", allow_redirects=False,
+                         timeout=120).status_code
+
+
 def _storm(base: str, slug: str, signups: int = SIGNUPS) -> Counter[int]:
     with ThreadPoolExecutor(max_workers=50) as pool:
         return Counter(pool.map(lambda n: _post_signup(base, slug, n), range(signups)))
@@ -179,29 +202,13 @@ def test_parallel_confirmations_fill_exactly_the_seats_in_confirmation_order(
     database_url, make_event
 ) -> None:
     """Addresses answering at once: never more seats than the room, and nobody lost."""
-    from datetime import UTC, datetime
-
-    from roundtable.domain import registrations, signups
-    from roundtable.domain.seniority import Seniority
-
     event = make_event(capacity=CAPACITY, confirm_email=True)
     event_id, slug = event.id, event.slug
-    now = datetime.now(UTC)
-    for n in range(60):
-        applicant = registrations.Applicant(f"Leader {n}", f"leader{n}@firm{n}.example",
-                                            f"Firm {n}", "VP of Engineering", Seniority.VP)
-        signups.request(db.session, now=now, slug=slug, applicant=applicant, secret_key=SECRET)
-        db.session.commit()
-    tokens = [signups.confirmation_token(SECRET, s)
-              for s in db.session.scalars(select(SignupRequest).order_by(SignupRequest.id))]
-
-    def confirm(token: str) -> int:
-        return requests.post(f"{base}/events/{slug}/confirm/{token}", allow_redirects=False,
-                             timeout=120).status_code
-
+    tokens = _waiting_signups(slug, 60)
     with _server(database_url, locks=True, delay_ms=5) as base:
         with ThreadPoolExecutor(max_workers=30) as pool:
-            codes = Counter(pool.map(confirm, tokens + tokens[:10]))  # some links clicked twice
+            codes = Counter(pool.map(lambda t: _post_confirmation(base, slug, t),
+                                     tokens + tokens[:10]))  # some links clicked twice
     assert codes == Counter({303: 70})
     rows = _rows(event_id)
     assert len(rows) == 60  # each address once, however often its link was used
@@ -221,29 +228,12 @@ def test_parallel_confirmations_fill_exactly_the_seats_in_confirmation_order(
 def test_control_parallel_confirmations_without_the_lock_oversell(database_url, make_event
                                                                    ) -> None:
     """The express lane's check can fail: without its lock, answers at once overfill the room."""
-    from datetime import UTC, datetime
-
-    from roundtable.domain import registrations, signups
-    from roundtable.domain.seniority import Seniority
-
     event = make_event(capacity=CAPACITY - 2, confirm_email=True)
     event_id, slug = event.id, event.slug
-    now = datetime.now(UTC)
-    for n in range(5 * CAPACITY):
-        applicant = registrations.Applicant(f"Leader {n}", f"leader{n}@firm{n}.example",
-                                            f"Firm {n}", "VP of Engineering", Seniority.VP)
-        signups.request(db.session, now=now, slug=slug, applicant=applicant, secret_key=SECRET)
-    db.session.commit()
-    tokens = [signups.confirmation_token(SECRET, s)
-              for s in db.session.scalars(select(SignupRequest).order_by(SignupRequest.id))]
-
-    def confirm(token: str) -> int:
-        return requests.post(f"{base}/events/{slug}/confirm/{token}", allow_redirects=False,
-                             timeout=120).status_code
-
+    tokens = _waiting_signups(slug, 5 * CAPACITY)
     with _server(database_url, locks=False, delay_ms=150) as base:
         with ThreadPoolExecutor(max_workers=50) as pool:
-            list(pool.map(confirm, tokens))
+            list(pool.map(lambda t: _post_confirmation(base, slug, t), tokens))
     confirmed = sum(r.status == RegistrationStatus.CONFIRMED for r in _rows(event_id))
     assert confirmed > CAPACITY - 2, "the unguarded control run should have oversold"
 

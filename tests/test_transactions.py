@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from sqlalchemy import column, create_engine, func, insert, select, table, text
@@ -80,6 +81,20 @@ def _hold_the_event_lock(url: str, event_id: int, held: threading.Event,
     engine.dispose()
 
 
+def _while_locked(database_url: str, event_id: int, send: Any) -> Any:
+    """Return what ``send()`` answers while another connection holds the event's lock."""
+    held, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_hold_the_event_lock,
+                              args=(database_url, event_id, held, release))
+    holder.start()
+    try:
+        assert held.wait(10)
+        return send()
+    finally:
+        release.set()
+        holder.join()
+
+
 def test_a_lock_not_granted_in_time_is_a_busy_page_and_changes_nothing(
     make_app, database_url, make_event
 ) -> None:
@@ -88,16 +103,8 @@ def test_a_lock_not_granted_in_time_is_a_busy_page_and_changes_nothing(
         event = make_event()
         event_id, slug = event.id, event.slug
         before = _count()
-        held, release = threading.Event(), threading.Event()
-        holder = threading.Thread(target=_hold_the_event_lock,
-                                  args=(database_url, event_id, held, release))
-        holder.start()
-        try:
-            assert held.wait(10)
-            response = app.test_client().post(f"/events/{slug}/register", data=SIGNUP_FORM)
-        finally:
-            release.set()
-            holder.join()
+        response = _while_locked(database_url, event_id, lambda: app.test_client().post(
+            f"/events/{slug}/register", data=SIGNUP_FORM))
         assert response.status_code == 503
         assert response.headers["Retry-After"] == "5"
         assert "nothing was saved" in response.get_data(as_text=True)
@@ -131,16 +138,8 @@ def test_a_confirmation_that_waits_too_long_for_the_lock_is_busy_and_changes_not
         db.session.commit()
         token = signups.confirmation_token(SECRET, db.session.scalar(select(SignupRequest)))
         before = _count()
-        held, release = threading.Event(), threading.Event()
-        holder = threading.Thread(target=_hold_the_event_lock,
-                                  args=(database_url, event_id, held, release))
-        holder.start()
-        try:
-            assert held.wait(10)
-            response = app.test_client().post(f"/events/{slug}/confirm/{token}")
-        finally:
-            release.set()
-            holder.join()
+        response = _while_locked(database_url, event_id,
+                                 lambda: app.test_client().post(f"/events/{slug}/confirm/{token}"))
         assert response.status_code == 503
         assert "nothing was saved" in response.get_data(as_text=True)
         assert _count() == before

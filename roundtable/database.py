@@ -32,6 +32,10 @@ from sqlalchemy.sql.compiler import SQLCompiler
 
 logger = logging.getLogger(__name__)
 
+# The channel a trigger on every table notifies on PostgreSQL when a change commits.
+CHANGED = "roundtable_changed"
+_CONNECTION_OK = 0  # libpq's CONNECTION_OK (psycopg.pq.ConnStatus.OK)
+
 IMMEDIATE = "roundtable_sqlite_immediate"
 # Each SQLite engine's busy timeout, in milliseconds (how long the writers' queue is tried).
 _BUSY_TIMEOUTS: weakref.WeakKeyDictionary[Engine, int] = weakref.WeakKeyDictionary()
@@ -131,11 +135,11 @@ class Prepared:
     as SQLAlchemy's (``DBAPIError``), the connection invalidated when it was lost, so callers and
     ``is_unavailable`` tell failures apart as for any other statement.
 
-    On PostgreSQL the statement runs on a connection borrowed from the engine's pool
-    (pre-ping and reset as for any other), in autocommit. On a SQLite file it runs on this
-    process's and thread's own reading connection (``_Reader``), and rows read with a ``Reuse``
-    answer again for as long as the database has not changed: SQLite's ``data_version`` tells
-    when any other connection, in any process, has committed.
+    On PostgreSQL and on a SQLite file it runs on this process's and thread's own reading
+    connection (``_Reader``), and rows read with a ``Reuse`` answer again for as long as the
+    database has not changed: SQLite's ``data_version`` tells when any other connection, in any
+    process, has committed; on PostgreSQL a notification does. Elsewhere (SQLite in memory) the
+    statement runs on a connection borrowed from the engine's pool.
     """
 
     def __init__(self, statement: Select[*tuple[Any, ...]] | Insert | Update, *,
@@ -179,8 +183,8 @@ class Prepared:
             reader = _Reader.of(engine)
             try:
                 memo = reader.memo(engine)  # forgets everything once the database has changed
-                key = (id(self), reuse.key) if reuse is not None and memo is not None else None
-                found = memo.get(key) if memo is not None and key is not None else None
+                key = (id(self), reuse.key) if reuse is not None else None
+                found = memo.get(key) if key is not None else None
                 if found is not None and (reuse is None or reuse.valid is None
                                           or reuse.valid(found)):
                     return found
@@ -194,7 +198,7 @@ class Prepared:
                     raise
                 retried = True
                 continue
-            if memo is not None and key is not None:
+            if key is not None:
                 if len(memo) >= _MEMO_ENTRIES:
                     memo.clear()
                 memo[key] = found
@@ -291,6 +295,8 @@ class _Own:
         if not self.sqlite:
             self.connection.autocommit = True  # transactions are begun by hand
         self.pid = os.getpid()
+        self.closed = False
+        _opened(engine).add(self)
 
     @staticmethod
     def serves(engine: Engine) -> bool:
@@ -305,7 +311,7 @@ class _Own:
         if made is None:
             made = cls._local.made = weakref.WeakKeyDictionary()
         own = made.get(engine)
-        if own is None or own.pid != os.getpid():
+        if own is None or own.pid != os.getpid() or own.closed:
             if own is not None:  # made before a fork: the parent's, never touched here
                 _ABANDONED.append(own._pooled)
             error_class = engine.dialect.loaded_dbapi.Error
@@ -357,44 +363,108 @@ class _Own:
         made = getattr(self._local, "made", {})
         if made.get(engine) is self:
             del made[engine]
+        self.close(engine)
+
+    def close(self, engine: Engine) -> None:
+        """Close the connection (from any thread); its thread's next use opens another."""
+        self.closed = True
         try:
             self._pooled.close()
         except engine.dialect.loaded_dbapi.Error:
             pass
 
 
+# The own connections opened to each engine: ``engine.dispose()`` closes them with its pool.
+_OPENED: weakref.WeakKeyDictionary[Engine, weakref.WeakSet[_Own]] = weakref.WeakKeyDictionary()
+
+
+def _opened(engine: Engine) -> weakref.WeakSet[_Own]:
+    opened = _OPENED.get(engine)
+    if opened is None:
+        opened = _OPENED[engine] = weakref.WeakSet()
+        event.listen(engine, "engine_disposed", _close_opened)
+    return opened
+
+
+@event.listens_for(Engine, "commit")
+def _forget_kept(conn: Any) -> None:
+    """A connection of this process commits: on PostgreSQL this process's readers of that
+    database forget their kept rows now (other processes learn it from the notification)."""
+    engine = conn.engine
+    if engine.dialect.name == "postgresql":
+        _forget_kept_of(engine)
+
+
+def _forget_kept_of(engine: Engine) -> None:
+    for other, opened in list(_OPENED.items()):
+        if other is engine or other.url == engine.url:
+            for own in list(opened):
+                if isinstance(own, _Reader):
+                    own.kept = {}
+
+
+def _close_opened(engine: Engine) -> None:
+    """Close the own connections this process opened to ``engine`` (not a parent's, after a
+    fork: closing would end them for the parent too)."""
+    for own in list(_OPENED.get(engine, ())):
+        if own.pid == os.getpid():
+            own.close(engine)
+
+
 class _Reader(_Own):
-    """The reading connection, and (SQLite) the rows it kept.
+    """The reading connection, and the rows it kept since the database last changed.
 
     It only ever reads, each statement on its own (outside a transaction on SQLite, in
     autocommit on PostgreSQL), so it reads the latest committed state; a read that finds it
     lost is tried again once on a new one (``Prepared.rows``).
 
-    On a SQLite file its ``PRAGMA data_version`` changes exactly when another connection (of
-    this process or any other) has committed a change: then every kept row is forgotten. A row
-    kept under a version is never older than that version. PostgreSQL keeps nothing: every
-    read asks the server.
+    Kept rows are forgotten, all at once, when another connection (of this process or any
+    other) has committed a change:
+    - on a SQLite file its ``PRAGMA data_version`` changes exactly then;
+    - on PostgreSQL the connection listens on ``CHANGED``, which a trigger on every table
+      notifies (migration e6a1c3d5f7b9). A notification is delivered once its transaction has
+      committed; each use first takes in, without waiting, what the server has sent. A row is
+      never kept from before a notification was taken in, and a connection found lost keeps
+      nothing (its replacement starts empty, listening before it reads).
     """
 
     _local = threading.local()
 
     def __init__(self, engine: Engine) -> None:
         super().__init__(engine)
+        self.version: object = None
+        self.kept: dict[Hashable, list[tuple[Any, ...]]] = {}
         if not self.sqlite:
             # Its few statements are prepared by the driver (after a few runs) and each is an
             # index lookup whatever its values: planned once (again after ANALYZE), not per run.
             self.run(engine, "SET plan_cache_mode = force_generic_plan", ())
-        self.version: object = None
-        self.kept: dict[Hashable, list[tuple[Any, ...]]] = {}
+            # A notification taken in during a read (the driver hands it here) forgets the
+            # rows kept so far and those of that read: they go to the dict it replaced.
+            self.connection.add_notify_handler(self._changed)
+            self.run(engine, f"LISTEN {CHANGED}", ())
 
-    def memo(self, engine: Engine) -> dict[Hashable, list[tuple[Any, ...]]] | None:
-        """Return the rows kept since the database last changed (None: it keeps none)."""
-        if not self.sqlite:
-            return None
-        version = self.run(engine, "PRAGMA data_version", ())[0][0]
-        if version != self.version:
-            self.kept.clear()
-            self.version = version
+    def _changed(self, _notification: object = None) -> None:
+        self.kept = {}
+
+    def memo(self, engine: Engine) -> dict[Hashable, list[tuple[Any, ...]]]:
+        """Return the rows kept since the database last changed (forgetting them if it has)."""
+        if self.sqlite:
+            version = self.run(engine, "PRAGMA data_version", ())[0][0]
+            if version != self.version:
+                self.kept = {}
+                self.version = version
+            return self.kept
+        server = self.connection.pgconn
+        try:
+            server.consume_input()  # what has arrived, without waiting
+            if server.status != _CONNECTION_OK:
+                raise engine.dialect.loaded_dbapi.OperationalError("the connection was lost")
+        except engine.dialect.loaded_dbapi.Error as error:
+            self.forget(engine)
+            raise _wrapped(engine.dialect, f"LISTEN {CHANGED}", error, invalidated=True
+                           ) from error
+        while server.notifies() is not None:
+            self.kept = {}
         return self.kept
 
 
@@ -447,6 +517,8 @@ class Writing:
                 self._writer = _Writer.of(self.engine)
         self._begin = None
         self.ended = self.ended or commit
+        if commit and not self._writer.sqlite:
+            _forget_kept_of(self.engine)  # as for a Session's commit (``_forget_kept``)
         rows = found[1:] if first else found
         return [prepared.processed(dialect, raw)
                 for (prepared, _), raw in zip(statements, rows, strict=False)]
@@ -456,6 +528,8 @@ class Writing:
         if self.begun and not self.ended:
             self.ended = True
             self._writer.run(self.engine, how, ())
+            if how == "COMMIT" and not self._writer.sqlite:
+                _forget_kept_of(self.engine)
 
 
 @contextmanager

@@ -512,9 +512,22 @@ def seed_e5b8c1d4a7f2(conn: Connection, walk: Walk) -> None:
 
 def seed_e5b9d2f6c8a3(conn: Connection, walk: Walk) -> None:
     """An index for the end of an event's waiting list (no new column)."""
-    rev = "e5b9d2f6c8a3"
+    _seed_every_table(conn, walk, "e5b9d2f6c8a3", "eleventh@organizers.example",
+                      "Eleventh Organizer")
+
+
+def seed_e6a1c3d5f7b9(conn: Connection, walk: Walk) -> None:
+    """PostgreSQL: triggers announce every change (no new column)."""
+    _seed_every_table(conn, walk, "e6a1c3d5f7b9", "twelfth@organizers.example",
+                      "Twelfth Organizer")
+
+
+def _seed_every_table(conn: Connection, walk: Walk, rev: str, organizer_email: str,
+                      organizer_name: str) -> None:
+    """Write a row into every table: an organizer, an event with a seat taken and two waiting,
+    their audit entry, a confirmation message and a signup awaiting its confirmation."""
     organizer_id = insert(conn, "organizer", last_login_at=WRITTEN, session_version=0,
-                          **organizer_row("eleventh@organizers.example", "Eleventh Organizer"))
+                          **organizer_row(organizer_email, organizer_name))
     slug = f"walk-{rev}"
     event_id = add_event(conn, walk, rev, contact_email="host@queue.example", capacity=1)
     person = add_person(conn, walk, rev, slug,
@@ -554,4 +567,5 @@ SEEDS: dict[str, Callable[[Connection, Walk], None]] = {
     "e5b7c9a1f402": seed_e5b7c9a1f402,
     "e5b8c1d4a7f2": seed_e5b8c1d4a7f2,
     "e5b9d2f6c8a3": seed_e5b9d2f6c8a3,
+    "e6a1c3d5f7b9": seed_e6a1c3d5f7b9,
 }

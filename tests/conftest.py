@@ -21,10 +21,11 @@ from argon2 import PasswordHasher
 from flask import Flask, current_app, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
+from sqlalchemy.exc import DBAPIError
 
 from roundtable import create_app
-from roundtable.domain import accounts, tokens
+from roundtable.domain import accounts, lifecycle, tokens
 from roundtable.domain.models import (
     ApprovalMode,
     Event,
@@ -162,29 +163,66 @@ def _emptier(database_template: str) -> Iterator[Callable[[], None]]:
 
     def empty() -> None:
         with engine.begin() as conn:
+            wrong = miscounted_seats(conn)  # asked before the rows go (see database_url)
             for table in tables:
                 conn.execute(table.delete())
             for table in tables:
                 conn.execute(text(
                     f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), 1, false)"
                 ))
+        assert wrong == [], f"event.seats_taken differs from the count: {wrong}"
 
     yield empty
     engine.dispose()
 
 
+# Every event whose seats_taken (kept by the database's triggers) differs from a count.
+_MISCOUNTED = text(
+    "SELECT e.id, e.seats_taken, (SELECT count(*) FROM registration r WHERE r.event_id = e.id "
+    "AND r.status IN ('confirmed', 'offered')) AS counted FROM event e "
+    "WHERE e.seats_taken != (SELECT count(*) FROM registration r WHERE r.event_id = e.id "
+    "AND r.status IN ('confirmed', 'offered'))")
+
+
+def miscounted_seats(conn: Connection) -> list[Any]:
+    """Return (event id, seats_taken, seats counted) for each event whose counter is wrong."""
+    assert {s.value for s in lifecycle.TAKES_SEAT} == {"confirmed", "offered"}
+    return [tuple(row) for row in conn.execute(_MISCOUNTED)]
+
+
+def _assert_seats_counted(url: str) -> None:
+    """After each test, on its database: every event's seats_taken is its seats, counted.
+
+    The express lane trusts the counter; whatever a test did to registrations (through the
+    app, the domain, the CLI or plain SQL), the triggers must have kept it. A database the test
+    made unreachable or unreadable on purpose is not asked.
+    """
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            wrong = miscounted_seats(conn)
+    except DBAPIError:
+        return
+    finally:
+        engine.dispose()
+    assert wrong == [], f"event.seats_taken differs from the count: {wrong}"
+
+
 @pytest.fixture
 def database_url(database_template: str, tmp_path: Path, request: pytest.FixtureRequest
                  ) -> Iterator[str]:
-    """Yield a database with the migrated schema and no rows, private to this test."""
+    """Yield a database with the migrated schema and no rows, private to this test.
+
+    Afterwards every event's seat counter must match its registrations."""
     if DATABASE == "sqlite":
         path = tmp_path / "roundtable.sqlite"
         shutil.copyfile(database_template.removeprefix("sqlite:///"), path)
         yield f"sqlite:///{path}"
+        _assert_seats_counted(f"sqlite:///{path}")
         return
     empty = request.getfixturevalue("_emptier")
     yield database_template
-    empty()
+    empty()  # after checking the seat counters
 
 
 @pytest.fixture

@@ -522,6 +522,12 @@ def seed_e6a1c3d5f7b9(conn: Connection, walk: Walk) -> None:
                       "Twelfth Organizer")
 
 
+def seed_e6b2d4f6a8c1(conn: Connection, walk: Walk) -> None:
+    """event.seats_taken, counted by triggers: rows written after them count too."""
+    _seed_every_table(conn, walk, "e6b2d4f6a8c1", "thirteenth@organizers.example",
+                      "Thirteenth Organizer")
+
+
 def _seed_every_table(conn: Connection, walk: Walk, rev: str, organizer_email: str,
                       organizer_name: str) -> None:
     """Write a row into every table: an organizer, an event with a seat taken and two waiting,
@@ -568,4 +574,5 @@ SEEDS: dict[str, Callable[[Connection, Walk], None]] = {
     "e5b8c1d4a7f2": seed_e5b8c1d4a7f2,
     "e5b9d2f6c8a3": seed_e5b9d2f6c8a3,
     "e6a1c3d5f7b9": seed_e6a1c3d5f7b9,
+    "e6b2d4f6a8c1": seed_e6b2d4f6a8c1,
 }

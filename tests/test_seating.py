@@ -422,3 +422,39 @@ def test_the_last_days_keep_the_invariants(make_event, now, operations, release,
             hypothesis.event(f"refused {op} {type(exc).__name__}")
             db.session.rollback()
         check_last_days(event_id, clock)
+
+
+def test_the_database_counts_each_events_seats(app, make_event, make_registration) -> None:
+    """event.seats_taken follows every way a registration can change, plain SQL included."""
+    from sqlalchemy import text
+
+    from roundtable.domain.models import Event
+
+    from conftest import miscounted_seats
+
+    first, second = make_event(capacity=5), make_event(capacity=5)
+
+    def taken() -> tuple[int, int]:
+        db.session.commit()
+        db.session.expire_all()
+        return (db.session.get(Event, first.id).seats_taken,
+                db.session.get(Event, second.id).seats_taken)
+
+    seated = make_registration(first)
+    make_registration(first, status=S.WAITLISTED, queue_position=1)
+    offered = make_registration(first, status=S.OFFERED)
+    assert taken() == (2, 0)
+    seated.status = S.CANCELLED
+    assert taken() == (1, 0)
+    seated.status = S.CONFIRMED
+    seated.name = "Renamed"
+    assert taken() == (2, 0)
+    db.session.execute(text("UPDATE registration SET status = 'confirmed'"))  # every one
+    assert taken() == (3, 0)
+    db.session.execute(text("UPDATE registration SET event_id = :to WHERE id = :id"),
+                       {"to": second.id, "id": offered.id})
+    assert taken() == (2, 1)
+    db.session.execute(text("DELETE FROM registration WHERE event_id = :id"), {"id": first.id})
+    assert taken() == (0, 1)
+    with db.engine.connect() as conn:
+        assert miscounted_seats(conn) == []

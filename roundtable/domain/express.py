@@ -5,9 +5,10 @@ an event that seats whoever comes first (no review of every signup or of no-show
 balance). Under a burst of signups the event's lock is what everyone waits for, so what is done
 while holding it decides how many leaders a minute get an answer. Here everything that can be
 done before the lock is (``prepare``: the link's signup read, the address checked, the title
-judged), and under it (``admit``) the event is locked and read, one statement reads where the
-signup, the address and the seats stand (and, on PostgreSQL, the new registration's id, so its
-private link is known before it is written), and the registration, its message and the signup
+judged), and under it (``admit``) the event is locked and read with its seats taken (a counter
+the database keeps: ``Event.seats_taken``), one statement reads where the signup, the address
+and the waiting list stand (and, on PostgreSQL, the new registration's id, so its private link
+is known before it is written), and the registration, its message and the signup
 are written (on PostgreSQL in one statement; on SQLite in three, and one for the private link).
 The statements are compiled once and run on the thread's own writing connection
 (``database.own_write_transaction``), no Session or ORM unit of work; on PostgreSQL BEGIN goes
@@ -34,7 +35,6 @@ from sqlalchemy import (
     func,
     insert,
     literal_column,
-    or_,
     select,
     update,
 )
@@ -141,7 +141,7 @@ def _setting(table: Table, names: Iterable[str], prefix: str = ""
 _EVENT = Prepared(
     select(Event.status, Event.starts_at, Event.registration_deadline, Event.capacity,
            Event.approval_mode, Event.review_no_shows, Event.company_cap, Event.minimum_level,
-           Event.sequence)
+           Event.sequence, Event.seats_taken)
     .where(Event.id == bindparam("event_id"))
     .with_for_update(),  # PostgreSQL: seating.lock_event's row lock; SQLite holds the writer's
     typed=("status", "starts_at", "registration_deadline", "approval_mode", "minimum_level"),
@@ -176,10 +176,6 @@ _STANDING = Prepared(select(
     select(Registration.id).where(
         Registration.event_id == _EVENT_ID, Registration.email_key == bindparam("key"),
     ).limit(1).scalar_subquery().label("existing"),
-    select(func.count()).where(
-        Registration.event_id == _EVENT_ID,
-        or_(*(Registration.status == status for status in lifecycle.TAKES_SEAT)),
-    ).scalar_subquery().label("taken"),
     select(func.max(Registration.queue_position)).where(
         Registration.event_id == _EVENT_ID,
     ).scalar_subquery().label("last_place"),
@@ -216,8 +212,8 @@ def read_under_lock(writing: Writing, prepared: Ready, now: datetime
     """Lock the event as ``seating.lock_event`` does, then read under the lock (one round trip
     on PostgreSQL, with the transaction's BEGIN).
 
-    Returns what admitting reads of the event, and where things stand: whether the signup
-    still waits, the address's registration if any, the seats taken, the last place on the
+    Returns what admitting reads of the event (its seats taken last), and where things stand:
+    whether the signup still waits, the address's registration if any, the last place on the
     waiting list and (PostgreSQL) the new registration's id.
     """
     event, standing = writing.execute([
@@ -254,7 +250,7 @@ def admit(writing: Writing, prepared: Ready, *, now: datetime, secret_key: str
     no longer is."""
     event, standing = read_under_lock(writing, prepared, now)
     (status, starts_at, deadline, capacity, approval_mode, review_no_shows, company_cap,
-     minimum_level, sequence) = event
+     minimum_level, sequence, taken) = event
     if (
         not events.takes_signups(status, starts_at, deadline, now)
         or approval_mode != ApprovalMode.AUTO
@@ -263,7 +259,7 @@ def admit(writing: Writing, prepared: Ready, *, now: datetime, secret_key: str
         or minimum_level != prepared.minimum_level
     ):
         return None
-    pending, existing, taken, last_place, next_id = standing
+    pending, existing, last_place, next_id = standing
     if not pending or existing is not None:
         return None
     seated = taken < capacity

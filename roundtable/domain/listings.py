@@ -67,8 +67,11 @@ def _latest_change() -> ScalarSelect[datetime]:
 # has ended or takes signups is decided from its row at each request (``_shown``), so a row
 # read once serves until the database changes (``database.Reuse``).
 _NOW = bindparam("now", type_=UTCDateTime())
+# The seats taken are left out: the stamp follows the seat figures, and a calendar need not
+# be made again when they move.
+_STORED = [column for column in Event.__table__.c if column.name != "seats_taken"]
 _COLUMNS: tuple[ColumnElement[Any], ...] = (
-    *(type_coerce(column, NullType()).label(column.name) for column in Event.__table__.c),
+    *(type_coerce(column, NullType()).label(column.name) for column in _STORED),
     Event.updated_at.label("last_change"),
     Event.starts_at.label("starts"),
     Event.ends_at.label("ends"),
@@ -93,7 +96,7 @@ _PAGE = (
     .offset(bindparam("skip", type_=Integer))
     .limit(bindparam("take", type_=Integer))
 )
-_REVISION = slice(0, len(Event.__table__.c))
+_REVISION = slice(0, len(_STORED))
 # Run straight on the driver (database.Prepared): the columns come as stored, but the times.
 _TYPED = ("last_change", "starts", "ends", "deadline")
 _READ_BY_SLUG = Prepared(_BY_SLUG, typed=_TYPED)

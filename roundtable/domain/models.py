@@ -158,6 +158,10 @@ class Event(Base):
     # Double opt-in: a public signup holds nothing until its address answers the mail.
     confirm_email: Mapped[bool] = mapped_column(default=True, server_default=true())
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # Its registrations that hold a seat (lifecycle.TAKES_SEAT), counted by the database itself:
+    # triggers on registration move it with every insert, status change and delete (migration
+    # e6b2d4f6a8c1). Never written here; the express lane reads it under the event's lock.
+    seats_taken: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # No empty chairs (hours before the start; 0 turns a step off).
     reminder_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
     reconfirm_hours: Mapped[int] = mapped_column(Integer, default=72, server_default="72")

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import bindparam, select
 from sqlalchemy import event as sa_event
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from roundtable import create_app as _create_app
@@ -78,9 +78,7 @@ def _unlocked_event(
 
 
 # The express lane's event read without its lock (no FOR UPDATE).
-_EXPRESS_EVENT_UNLOCKED = database.Prepared(select(
-    *express._EVENT.statement.selected_columns).where(Event.id == bindparam("event_id")),
-    typed=("status", "starts_at", "registration_deadline", "approval_mode", "minimum_level"))
+_EXPRESS_EVENT_UNLOCKED = database.Prepared(express.EVENT_QUERY, typed=express.EVENT_TYPED)
 
 
 @contextlib.contextmanager

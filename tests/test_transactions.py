@@ -263,9 +263,8 @@ def test_the_express_lane_outlives_its_lost_connection(postgres, app, make_event
             select(SignupRequest).order_by(SignupRequest.id.desc())).first()))
 
     def confirm(token: str) -> express.Admitted | None:
-        ready = express.prepare(db.session, token=token, slug=event.slug, now=now)
-        assert ready is not None
-        return express.confirm(db.engine, ready, now=now, secret_key=SECRET)
+        return express.confirm(db.engine, token=token, slug=event.slug, now=now,
+                               secret_key=SECRET)
 
     assert confirm(tokens[0]) is not None
     lost = database._Writer.of(db.engine).connection.info.backend_pid

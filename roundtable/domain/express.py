@@ -3,16 +3,17 @@
 Almost every confirmation is the plain case: a new address, a title the engine finds eligible,
 an event that seats whoever comes first (no review of every signup or of no-shows, no room
 balance). Under a burst of signups the event's lock is what everyone waits for, so what is done
-while holding it decides how many leaders a minute get an answer. Here everything that can be
-done before the lock is (``prepare``: the link's signup read, the address checked, the title
-judged), and under it (``admit``) the event is locked and read with its seats taken (a counter
-the database keeps: ``Event.seats_taken``), one statement reads where the signup, the address
-and the waiting list stand (and, on PostgreSQL, the new registration's id, so its private link
-is known before it is written), and the registration, its message and the signup
-are written (on PostgreSQL in one statement; on SQLite in three, and one for the private link).
-The statements are compiled once and run on the thread's own writing connection
+while holding it decides how many leaders a minute get an answer, and on PostgreSQL so does the
+number of round trips. ``admit`` locks the link's event (found through the signup's token
+hash) and reads it with its seats taken (a counter the database keeps:
+``Event.seats_taken``); one statement then reads the signup, whether its address is registered
+already, the end of the waiting list and, on PostgreSQL, the new registration's id (so its
+private link is known before it is written). The title is judged
+(``eligibility.assess``), and the registration, its message and the signup are written: on
+PostgreSQL in one statement, on SQLite in three, and one for the private link. The statements
+are compiled once and run on the thread's own writing connection
 (``database.own_write_transaction``), no Session or ORM unit of work; on PostgreSQL BEGIN goes
-with the lock and the reads, COMMIT with the writes: two round trips under the lock.
+with the lock and the reads, COMMIT with the writes: a confirmation is two round trips.
 
 ``admit`` writes nothing and returns None whenever anything else applies; the caller then
 takes the full way (``registrations.admit``), which handles every case. Both ways give the
@@ -40,7 +41,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from roundtable.database import Prepared, Writing, own_write_transaction
@@ -54,10 +54,8 @@ from roundtable.domain.models import (
     Registration,
     RegistrationStatus,
     SignupRequest,
-    UTCDateTime,
     utcnow,
 )
-from roundtable.domain.seniority import Seniority
 from roundtable.notify import outbox
 
 S = RegistrationStatus
@@ -66,50 +64,12 @@ _SIGNUP = cast(Table, SignupRequest.__table__)
 _OUTBOX = cast(Table, OutboxMessage.__table__)
 
 
-@dataclass(frozen=True)
-class Ready:
-    """A confirmation read and judged before the lock: the plain case, if nothing changes."""
-
-    signup_id: int
-    event_id: int
-    minimum_level: Seniority
-    email: str
-    verdict: eligibility.Verdict
-    details: dict[str, Any]  # the new registration's columns, but where it stands
-
-
-_SIGNUP_AND_EVENT = Prepared(
-    select(SignupRequest.id, SignupRequest.event_id, SignupRequest.name, SignupRequest.email,
-           SignupRequest.company, SignupRequest.job_title, SignupRequest.seniority,
-           SignupRequest.discussion_topic, SignupRequest.confirmed_at, SignupRequest.expires_at,
-           Event.slug, Event.minimum_level)
-    .join(Event, Event.id == SignupRequest.event_id)
-    .where(SignupRequest.token_hash == bindparam("hash")),
-    typed=("seniority", "confirmed_at", "expires_at", "minimum_level"),
-)
-
-
-def prepare(session: Session, *, token: str, slug: str, now: datetime) -> Ready | None:
-    """Read the link's signup and judge it, outside any lock; None when it is not the plain case.
-
-    Only reads, outside any transaction: a link that is unknown, of another event, used,
-    expired or whose title is not plainly eligible is left to the full way, which says why.
-    """
-    if not token or len(token) > 100:
-        return None
-    rows = _SIGNUP_AND_EVENT.rows(session.get_bind().engine, {"hash": tokens.hash_token(token)})
-    if not rows:
-        return None
-    (signup_id, event_id, name, email, company, job_title, seniority, topic, confirmed_at,
-     expires_at, event_slug, minimum_level) = rows[0]
-    if event_slug != slug or confirmed_at is not None or expires_at <= now:
-        return None
-    verdict = eligibility.assess(job_title, seniority, minimum_level)
-    if verdict.outcome != eligibility.Outcome.ELIGIBLE:
-        return None
+def _details(signup: tuple[Any, ...], verdict: eligibility.Verdict) -> dict[str, Any]:
+    """Return the new registration's columns from the signup's row, but where it stands."""
+    (_, event_id, name, email, _key, company, job_title, seniority, topic) = signup[:9]
     # The address was normalised when the signup was recorded (signups.request), as the full
     # way's registrations.admit normalises it again (normalising is idempotent).
-    details = {  # as registrations.new_registration and fill_details write them
+    return {  # as registrations.new_registration and fill_details write them
         "event_id": event_id,
         "name": name.strip(),
         "email": email,
@@ -126,7 +86,6 @@ def prepare(session: Session, *, token: str, slug: str, now: datetime) -> Ready 
         "over_capacity": False,
         "late_cancellation": False,
     }
-    return Ready(signup_id, event_id, minimum_level, email, verdict, details)
 
 
 def _setting(table: Table, names: Iterable[str], prefix: str = ""
@@ -138,15 +97,17 @@ def _setting(table: Table, names: Iterable[str], prefix: str = ""
 
 # Run straight on the transaction's connection (database.Prepared.execute): every value is given,
 # the columns' Python-side defaults too (for what the ORM would have filled in).
-_EVENT = Prepared(
-    select(Event.status, Event.starts_at, Event.registration_deadline, Event.capacity,
-           Event.approval_mode, Event.review_no_shows, Event.company_cap, Event.minimum_level,
-           Event.sequence, Event.seats_taken)
-    .where(Event.id == bindparam("event_id"))
-    .with_for_update(),  # PostgreSQL: seating.lock_event's row lock; SQLite holds the writer's
-    typed=("status", "starts_at", "registration_deadline", "approval_mode", "minimum_level"),
-)
-_EVENT_ID: BindParameter[int] = bindparam("event_id")
+_HASH: BindParameter[str] = bindparam("hash")
+_SIGNUP_EVENT = (select(SignupRequest.event_id).where(SignupRequest.token_hash == _HASH)
+                 .scalar_subquery())
+# The link's event (seating.lock_event's row lock on PostgreSQL; SQLite holds the writer's).
+EVENT_QUERY = select(
+    Event.slug, Event.status, Event.starts_at, Event.registration_deadline, Event.capacity,
+    Event.approval_mode, Event.review_no_shows, Event.company_cap, Event.minimum_level,
+    Event.sequence, Event.seats_taken,
+).where(Event.id == _SIGNUP_EVENT)
+EVENT_TYPED = ("status", "starts_at", "registration_deadline", "approval_mode", "minimum_level")
+_EVENT = Prepared(EVENT_QUERY.with_for_update(), typed=EVENT_TYPED)
 
 
 class _NextId(ColumnElement[int]):
@@ -168,19 +129,24 @@ def _next_id_postgresql(element: _NextId, compiler: SQLCompiler, **kw: Any) -> s
     return "nextval(pg_get_serial_sequence('registration', 'id'))"
 
 
-_STANDING = Prepared(select(
-    select(func.count()).where(
-        SignupRequest.id == bindparam("signup_id"), SignupRequest.confirmed_at.is_(None),
-        SignupRequest.expires_at > bindparam("now", type_=UTCDateTime()),
-    ).scalar_subquery().label("pending"),
+# The link's signup, and where its address and the event's waiting list stand (read after the
+# lock: its snapshot is taken once the lock is granted).
+_SIGNUP_STANDING = Prepared(select(
+    SignupRequest.id, SignupRequest.event_id, SignupRequest.name, SignupRequest.email,
+    SignupRequest.email_key, SignupRequest.company, SignupRequest.job_title,
+    SignupRequest.seniority, SignupRequest.discussion_topic, SignupRequest.confirmed_at,
+    SignupRequest.expires_at,
     select(Registration.id).where(
-        Registration.event_id == _EVENT_ID, Registration.email_key == bindparam("key"),
-    ).limit(1).scalar_subquery().label("existing"),
+        Registration.event_id == SignupRequest.event_id,
+        Registration.email_key == SignupRequest.email_key,
+    ).limit(1).correlate(SignupRequest).scalar_subquery().label("existing"),
     select(func.max(Registration.queue_position)).where(
-        Registration.event_id == _EVENT_ID,
-    ).scalar_subquery().label("last_place"),
+        Registration.event_id == SignupRequest.event_id,
+    ).correlate(SignupRequest).scalar_subquery().label("last_place"),
     _NextId().label("next_id"),
-))
+).where(SignupRequest.token_hash == _HASH),
+    typed=("seniority", "confirmed_at", "expires_at"),
+)
 _PLACE = ("id", "manage_token_hash", "status", "queue_position", "confirmed_at", "created_at",
           "updated_at", "invite_revision")
 _DETAILS = ("event_id", "name", "email", "email_key", "company", "company_key", "job_title",
@@ -207,21 +173,22 @@ _ALL_THREE = Prepared(
 )
 
 
-def read_under_lock(writing: Writing, prepared: Ready, now: datetime
-                    ) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
-    """Lock the event as ``seating.lock_event`` does, then read under the lock (one round trip
-    on PostgreSQL, with the transaction's BEGIN).
+def read_under_lock(writing: Writing, token_hash: str
+                    ) -> tuple[tuple[Any, ...], tuple[Any, ...]] | None:
+    """Lock the link's event as ``seating.lock_event`` does, then read under the lock (one round
+    trip on PostgreSQL, with the transaction's BEGIN); None for a link no signup has.
 
-    Returns what admitting reads of the event (its seats taken last), and where things stand:
-    whether the signup still waits, the address's registration if any, the last place on the
-    waiting list and (PostgreSQL) the new registration's id.
+    Returns the event (its seats taken last) and the signup, with where things stand: the
+    address's registration at the event if any, the last place on the waiting list and
+    (PostgreSQL) the new registration's id.
     """
-    event, standing = writing.execute([
-        (_EVENT, {"event_id": prepared.event_id}),
-        (_STANDING, {"signup_id": prepared.signup_id, "now": now,
-                     "event_id": prepared.event_id, "key": prepared.details["email_key"]}),
+    event, signup = writing.execute([
+        (_EVENT, {"hash": token_hash}),
+        (_SIGNUP_STANDING, {"hash": token_hash}),
     ])
-    return event[0], standing[0]
+    if not event or not signup:
+        return None
+    return event[0], signup[0]
 
 
 @dataclass(frozen=True)
@@ -232,44 +199,59 @@ class Admitted:
     status: RegistrationStatus
 
 
-def confirm(engine: Engine, prepared: Ready, *, now: datetime, secret_key: str
+def confirm(engine: Engine, *, token: str, slug: str, now: datetime, secret_key: str
             ) -> Admitted | None:
-    """Admit the plain case in a write transaction of its own; None when it no longer is.
+    """Admit the plain case in a write transaction of its own; None when it is not one.
 
     The transaction is ``database.own_write_transaction``'s: on SQLite the writers' queue and
     BEGIN IMMEDIATE, on PostgreSQL the event's row locked until it commits. When the case is not
-    plain (any more), nothing is written and the caller takes the full way.
+    plain, nothing is written and the caller takes the full way, which says why.
     """
+    if not token or len(token) > 100:
+        return None
     with own_write_transaction(engine) as writing:
-        return admit(writing, prepared, now=now, secret_key=secret_key)
+        return admit(writing, tokens.hash_token(token), slug=slug, now=now,
+                     secret_key=secret_key)
 
 
-def admit(writing: Writing, prepared: Ready, *, now: datetime, secret_key: str
+def admit(writing: Writing, token_hash: str, *, slug: str, now: datetime, secret_key: str
           ) -> Admitted | None:
-    """Lock the event and admit the plain case in ``writing``; None (nothing written) when it
-    no longer is."""
-    event, standing = read_under_lock(writing, prepared, now)
-    (status, starts_at, deadline, capacity, approval_mode, review_no_shows, company_cap,
-     minimum_level, sequence, taken) = event
+    """Lock the link's event and admit the plain case in ``writing``; None (nothing written)
+    when it is not one: a link unknown, of another event, used or expired, a title not plainly
+    eligible, an event that reviews, balances the room or takes no signups, an address seen
+    before."""
+    read = read_under_lock(writing, token_hash)
+    if read is None:
+        return None
+    event, signup = read
+    (event_slug, status, starts_at, deadline, capacity, approval_mode, review_no_shows,
+     company_cap, minimum_level, sequence, taken) = event
+    (signup_id, event_id, _name, email, email_key, _company, job_title, seniority, _topic,
+     confirmed_at, expires_at, existing, last_place, next_id) = signup
     if (
-        not events.takes_signups(status, starts_at, deadline, now)
+        event_slug != slug
+        or confirmed_at is not None
+        or expires_at <= now
+        or existing is not None
+        or email_key != address_key(email)  # the key the full way would look the address up by
+        or not events.takes_signups(status, starts_at, deadline, now)
         or approval_mode != ApprovalMode.AUTO
         or review_no_shows
         or company_cap is not None
-        or minimum_level != prepared.minimum_level
     ):
         return None
-    pending, existing, last_place, next_id = standing
-    if not pending or existing is not None:
+    verdict = eligibility.assess(job_title, seniority, minimum_level)
+    if verdict.outcome != eligibility.Outcome.ELIGIBLE:
         return None
+    details = _details(signup, verdict)
     seated = taken < capacity
     placed = S.CONFIRMED if seated else S.WAITLISTED
     calendar = lifecycle.calendar_method(None, placed)
     revision = 1 if calendar is not None else 0
     written = utcnow()  # when the ORM would have flushed: the rows' updated_at
-    salt = prepared.details["manage_salt"]
+    salt = details["manage_salt"]
     registration = {
-        **prepared.details,
+        **details,
         "id": next_id,
         "manage_token_hash": (None if next_id is None
                               else tokens.hash_token(tokens.derive(secret_key, next_id, salt))),
@@ -286,8 +268,8 @@ def admit(writing: Writing, prepared: Ready, *, now: datetime, secret_key: str
                        sequence=sequence + revision)
     payload["status"] = placed.value
     message = {
-        "kind": placed.value, "event_id": prepared.event_id, "registration_id": next_id,
-        "recipient": prepared.email, "payload": payload, "status": OutboxStatus.PENDING,
+        "kind": placed.value, "event_id": event_id, "registration_id": next_id,
+        "recipient": email, "payload": payload, "status": OutboxStatus.PENDING,
         "attempts": 0, "next_attempt_at": written, "created_at": written,
     }
     confirmed = {"confirmed_at": now, "registration_id": next_id}
@@ -296,7 +278,7 @@ def admit(writing: Writing, prepared: Ready, *, now: datetime, secret_key: str
             **{f"r_{name}": value for name, value in registration.items()},
             **{f"m_{name}": value for name, value in message.items()},
             **{f"s_{name}": value for name, value in confirmed.items()},
-            "s_id": prepared.signup_id,
+            "s_id": signup_id,
         })
         registration_id = next_id
     else:  # SQLite: the id once the row is in, then its private link
@@ -306,5 +288,5 @@ def admit(writing: Writing, prepared: Ready, *, now: datetime, secret_key: str
                                 "manage_token_hash": tokens.hash_token(link)})
         _MESSAGE.execute(writing, {**message, "registration_id": registration_id})
         _CONFIRMED.execute(writing, {**confirmed, "registration_id": registration_id,
-                                     "signup_id": prepared.signup_id})
+                                     "signup_id": signup_id})
     return Admitted(registration_id, placed)

@@ -154,9 +154,8 @@ def confirm_signup(slug: str, token: str) -> Response | str:
                                expired=signup.expires_at <= utcnow() and not signup.confirmed_at)
     secret_key = current_app.config["SECRET_KEY"]
     # The plain case commits in the express lane's own transaction; every other, in writing().
-    prepared = express.prepare(db.session(), token=token, slug=slug, now=utcnow())
-    admitted = prepared and express.confirm(db.engine, prepared, now=utcnow(),
-                                            secret_key=secret_key)
+    admitted = express.confirm(db.engine, token=token, slug=slug, now=utcnow(),
+                               secret_key=secret_key)
     if admitted:
         confirmation = signups.Confirmation(admitted.registration_id)
     else:

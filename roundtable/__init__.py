@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,9 +25,27 @@ def resource_dir(name: str) -> Path:
     return inside if inside.is_dir() else _PACKAGE.parent / name
 
 
+class Roundtable(Flask):
+    """Flask, but asking once per function whether it is a coroutine.
+
+    Flask asks (``inspect.iscoroutinefunction``) for every hook and view at every request: a
+    few microseconds each, on every page. The answer never changes for a function.
+    """
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        made = self._synced.get(func)
+        if made is None:
+            made = self._synced[func] = super().ensure_sync(func)
+        return made
+
+    @cached_property
+    def _synced(self) -> dict[Callable[..., Any], Callable[..., Any]]:
+        return {}
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create and configure the Roundtable application."""
-    app = Flask(
+    app = Roundtable(
         __name__,
         instance_path=(config or {}).get("INSTANCE_PATH"),
         instance_relative_config=True,

@@ -122,3 +122,47 @@ def test_session_cookies_are_read_alike_compressed_or_not(app) -> None:
     for data in (small, big):
         assert stock.loads(ours.dumps(data)) == data
         assert ours.loads(stock.dumps(data)) == data
+
+
+def test_plain_sessions_are_written_as_flasks_tagged_serializer_writes_them(app) -> None:
+    """The direct JSON of a session of text values is byte for byte Flask's; others go to it."""
+    from flask.sessions import SecureCookieSessionInterface, session_json_serializer
+    from markupsafe import Markup
+
+    from roundtable.web.cookies import SessionCookies
+
+    ours = SessionCookies().get_signing_serializer(app)
+    plain = [{"csrf_token": "a" * 40}, {"z": "last", "a": "first", "é": "Grüße ☕"}, {}]
+    for data in plain:
+        assert ours._plain(data) == session_json_serializer.dumps(data).encode()
+    for other in ({"signup": {"id": 1, "duplicate": False}}, {"note": Markup("<b>x</b>")},
+                  {"n": 1}, {"_flashes": [("info", "Saved.")]}):
+        assert ours._plain(other) is None
+    stock = SecureCookieSessionInterface().get_signing_serializer(app)
+    for data in (*plain, {"signup": {"id": 1, "duplicate": False}}):
+        assert stock.loads(ours.dumps(data)) == data
+
+
+def test_csrf_tokens_are_flask_wtfs(app) -> None:
+    """csrf_token() gives the token Flask-WTF would: validate_csrf takes it, and within one
+    request both ways give the same token from the same session value."""
+    from flask import g, session
+    from flask_wtf.csrf import generate_csrf, validate_csrf
+
+    from roundtable.web.cookies import csrf_token
+
+    with app.test_request_context("/"):
+        token = csrf_token()
+        raw = session["csrf_token"]
+        validate_csrf(token)
+        assert generate_csrf() == token
+    with app.test_request_context("/"):
+        stock = generate_csrf()
+        assert csrf_token() == stock
+    with app.test_request_context("/"):
+        session["csrf_token"] = raw  # a later request of the same session
+        again = csrf_token()
+        assert session["csrf_token"] == raw and again != ""
+        validate_csrf(again)
+        g.pop("csrf_token")
+        validate_csrf(generate_csrf())

@@ -22,9 +22,10 @@ from threading import Lock
 from typing import TypeVar
 
 from flask import current_app, g, request, session
-from flask_wtf.csrf import generate_csrf
 from werkzeug.http import http_date
 from werkzeug.wrappers import Response
+
+from roundtable.web.cookies import csrf_token
 
 CAPACITY = 256  # bodies per app and process: a page is ~10 KiB, a feed of 1,000 events ~1 MiB
 K = TypeVar("K", bound=Hashable)
@@ -116,7 +117,7 @@ def page(key: Hashable, render: Callable[[], str]) -> bytes:
         return (text.replace(token, CSRF_SLOT) if token else text).encode()
 
     parts = _body(key, make).parts
-    return generate_csrf().encode().join(parts) if len(parts) > 1 else parts[0]
+    return csrf_token().encode().join(parts) if len(parts) > 1 else parts[0]
 
 
 def conditional(key: Hashable, make: Callable[[], bytes], mimetype: str, *,

@@ -15,7 +15,7 @@ requests). Each round opens and closes with the trivial endpoint; a figure's rat
 mean of those two runs. Prints medians of the rounds, with the targets of issue 17 and PASS or
 FAIL.
 
-    python bench/http_bench.py [--rounds 5] [--seconds 3] [--connections 8] [--only sqlite]
+    python bench/http_bench.py [--rounds 7] [--seconds 2] [--connections 8] [--only sqlite]
 """
 
 from __future__ import annotations
@@ -549,8 +549,8 @@ def report(all_results: dict[str, Results], args: argparse.Namespace) -> list[st
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--seconds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--seconds", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--posts", type=int, default=6000,
                         help="requests prepared per POST run (more than a run sends)")

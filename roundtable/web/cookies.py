@@ -15,9 +15,8 @@ Flask-WTF's own code).
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
+import secrets
 from functools import lru_cache
 from typing import Any, cast
 
@@ -117,7 +116,7 @@ def csrf_token() -> str:
             raise RuntimeError("A secret key is required to use CSRF.")
         raw = session.get(field)
         if not isinstance(raw, str):
-            raw = session[field] = hashlib.sha1(os.urandom(64)).hexdigest()
+            raw = session[field] = secrets.token_hex(20)  # 40 hex digits, as Flask-WTF's
         token = _token_serializer(secret).dumps(raw)
         setattr(g, field, token)
     return cast(str, token)

@@ -103,13 +103,11 @@ def register_extensions(app: Flask) -> None:
     # A session cookie used from another browser or address (a copy) is dropped at once.
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_organizer)
-    # Its remember-me cookie belongs to the console: public pages need not open the session.
+    # Its remember-me cookie belongs to the console: public pages need not open the session,
+    # nor pay for the hook.
     remember = login_manager._update_remember_cookie
     app.after_request_funcs[None].remove(remember)
-
-    @app.after_request
-    def update_remember_cookie(response: Response) -> Response:
-        return remember(response) if request.blueprint == "organizer" else response
+    app.after_request_funcs["organizer"].append(remember)
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -141,7 +141,8 @@ def conditional(key: Hashable, make: Callable[[], bytes], mimetype: str, *,
     sent["ETag"] = f'"{body.etag}"'
     sent["Cache-Control"] = "no-cache"  # keep it, but ask every time
     # Only the ETag decides: a Last-Modified has a resolution of one second.
-    if request.if_none_match.contains_weak(body.etag):
+    if "HTTP_IF_NONE_MATCH" in request.environ and request.if_none_match.contains_weak(
+            body.etag):
         sent.pop("Content-Disposition", None)
         return Response(status=304, headers=sent)
     return Response(body.data, mimetype=mimetype, headers=sent)

@@ -25,6 +25,9 @@ def resource_dir(name: str) -> Path:
     return inside if inside.is_dir() else _PACKAGE.parent / name
 
 
+_SYNCED = 512  # functions remembered (views and hooks: a few dozen)
+
+
 class Roundtable(Flask):
     """Flask, but asking once per function whether it is a coroutine.
 
@@ -35,6 +38,8 @@ class Roundtable(Flask):
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
         made = self._synced.get(func)
         if made is None:
+            if len(self._synced) >= _SYNCED:  # functions made per request (after_this_request)
+                self._synced.clear()
             made = self._synced[func] = super().ensure_sync(func)
         return made
 

@@ -242,3 +242,19 @@ class _Sqlite(Exception):
 )
 def test_is_unavailable_tells_a_lost_database_from_other_errors(error, unavailable) -> None:
     assert database.is_unavailable(error) is unavailable
+
+
+def test_the_app_remembers_which_functions_are_coroutines_within_bounds(app) -> None:
+    """Views and hooks are asked once whether they are coroutines; functions made per request
+    (after_this_request) do not pile up."""
+    from roundtable import _SYNCED
+
+    def view() -> str:
+        return "ok"
+
+    assert app.ensure_sync(view) is view
+    assert view in app._synced
+    for n in range(3 * _SYNCED):
+        app.ensure_sync(lambda n=n: n)
+    assert len(app._synced) <= _SYNCED
+    assert app.ensure_sync(view) is view

@@ -505,16 +505,7 @@ class Writing:
         sent: list[tuple[str, Any]] = [] if self._begin is None else [(self._begin, ())]
         first = bool(sent)
         sent += batch + ([("COMMIT", ())] if commit else [])
-        retried = False
-        while True:
-            try:
-                found = self._writer.run_all(self.engine, sent)
-                break
-            except DBAPIError as error:
-                if not first or retried or not error.connection_invalidated:
-                    raise
-                retried = True
-                self._writer = _Writer.of(self.engine)
+        found = self._send(sent, again=first)
         self._begin = None
         self.ended = self.ended or commit
         if commit and not self._writer.sqlite:
@@ -522,6 +513,30 @@ class Writing:
         rows = found[1:] if first else found
         return [prepared.processed(dialect, raw)
                 for (prepared, _), raw in zip(statements, rows, strict=False)]
+
+    def before(self, statements: list[tuple[Prepared, dict[str, Any]]]
+               ) -> list[list[tuple[Any, ...]]]:
+        """Run ``statements`` before the transaction begins, outside it (on PostgreSQL in
+        autocommit, in one round trip); return each one's rows. A connection found lost is
+        replaced and they are sent once more, as ``execute``'s first ones are."""
+        if self.begun:
+            raise RuntimeError("the transaction has begun")
+        dialect = self.engine.dialect
+        found = self._send([prepared.bound(dialect, values) for prepared, values in statements],
+                           again=True)
+        return [prepared.processed(dialect, raw)
+                for (prepared, _), raw in zip(statements, found, strict=True)]
+
+    def _send(self, sent: list[tuple[str, Any]], *, again: bool) -> list[list[Any]]:
+        retried = False
+        while True:
+            try:
+                return self._writer.run_all(self.engine, sent)
+            except DBAPIError as error:
+                if not again or retried or not error.connection_invalidated:
+                    raise
+                retried = True
+                self._writer = _Writer.of(self.engine)
 
     def end(self, how: str) -> None:
         """COMMIT or ROLLBACK, if the transaction was begun and has not ended."""

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import bindparam, func, select
 from sqlalchemy import event as sa_event
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from roundtable import create_app as _create_app
@@ -42,10 +42,14 @@ def apply(app: Flask, *, locks: bool, delay_ms: int) -> None:
     if delay_ms and not getattr(seating.taken_counts, "widened", False):
         seating.taken_counts = _slowed(seating.taken_counts, delay_ms / 1000)
         express.read_under_lock = _slowed(express.read_under_lock, delay_ms / 1000)
+        # PostgreSQL decides in the write statement, under the lock: the pause goes in there.
+        express.DECIDED = express.decided_write(
+            express.DECISION.where(func.pg_sleep(delay_ms / 1000).is_not(None)))
     if locks:
         return
     seating.lock_event = _unlocked_event
     express._EVENT = _EXPRESS_EVENT_UNLOCKED
+    express.LOCK = _EXPRESS_LOCK_UNLOCKED
     express.own_write_transaction = _unlocked_own_transaction
     database.begin_write = _no_write_lock
     database._writers_queue = _no_queue  # it would order the writers as the lock does
@@ -77,8 +81,10 @@ def _unlocked_event(
     return found
 
 
-# The express lane's event read without its lock (no FOR UPDATE).
+# The express lane's event read without its lock (no FOR UPDATE): SQLite's, PostgreSQL's.
 _EXPRESS_EVENT_UNLOCKED = database.Prepared(express.EVENT_QUERY, typed=express.EVENT_TYPED)
+_EXPRESS_LOCK_UNLOCKED = database.Prepared(
+    select(Event.id).where(Event.id == bindparam("event_id")))
 
 
 @contextlib.contextmanager

@@ -16,7 +16,13 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from roundtable.domain.models import Event, Registration, RegistrationStatus, SignupRequest
+from roundtable.domain.models import (
+    Event,
+    OutboxMessage,
+    Registration,
+    RegistrationStatus,
+    SignupRequest,
+)
 from roundtable.extensions import db
 
 from conftest import SECRET, base_config
@@ -215,14 +221,20 @@ def test_parallel_confirmations_fill_exactly_the_seats_in_confirmation_order(
     statuses = Counter(r.status for r in rows)
     assert statuses == {RegistrationStatus.CONFIRMED: CAPACITY,
                         RegistrationStatus.WAITLISTED: 60 - CAPACITY}
-    # Seats and places follow the order in which confirmations took the event's lock (a row is
-    # written under it, so ids count that order): every seat went before every waiting place,
-    # and the waiting list keeps that order too.
-    seated = max(r.id for r in rows if r.status == RegistrationStatus.CONFIRMED)
+    # Seats and places follow the order in which confirmations took the event's lock. The
+    # message telling each person where they stand is written under it, so its id counts that
+    # order (on PostgreSQL a registration's own id is taken before the lock, with its private
+    # link): every seat went before every waiting place, and the waiting list keeps that order.
+    told = dict(db.session.execute(select(OutboxMessage.registration_id, OutboxMessage.id)
+                                   .where(OutboxMessage.event_id == event_id,
+                                          OutboxMessage.kind.in_(("confirmed", "waitlisted")))
+                                   ).all())
+    assert sorted(told) == sorted(r.id for r in rows)
+    seated = max(told[r.id] for r in rows if r.status == RegistrationStatus.CONFIRMED)
     waiting = sorted((r for r in rows if r.status == RegistrationStatus.WAITLISTED),
                      key=lambda r: r.queue_position)
-    assert seated < waiting[0].id
-    assert [r.id for r in waiting] == sorted(r.id for r in waiting)
+    assert seated < told[waiting[0].id]
+    assert [told[r.id] for r in waiting] == sorted(told[r.id] for r in waiting)
 
 
 def test_control_parallel_confirmations_without_the_lock_oversell(database_url, make_event

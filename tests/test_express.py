@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from roundtable import database
-from roundtable.domain import express, registrations, signups
+from roundtable.domain import express, registrations, signups, tokens
 from roundtable.domain.models import (
     ApprovalMode,
     OutboxMessage,
@@ -153,3 +153,80 @@ def test_an_address_normalised_once_stays_as_it_is(raw: str) -> None:
     """The express lane takes the signup's stored (normalised) address as the full way would."""
     once = registrations.normalise_email(raw)
     assert registrations.normalise_email(once) == once
+
+
+def _plan(event, token: str, now) -> express.Plan:
+    """PostgreSQL: the plain case's write, worked out before the event is locked."""
+    with database.own_write_transaction(db.engine) as writing:
+        planned = express.plan(writing, tokens.hash_token(token), slug=event.slug, now=now,
+                               secret_key=SECRET)
+    assert planned is not None
+    return planned
+
+
+def _settle(planned: express.Plan) -> express.Admitted | None:
+    with database.own_write_transaction(db.engine) as writing:
+        return express.settle(writing, planned)
+
+
+@pytest.mark.parametrize("change", [
+    "link used", "link used, its registration moved", "address registered by hand",
+    "review every signup", "closed", "moved a day", "level raised", "room balance",
+])
+def test_a_change_between_reading_and_locking_writes_nothing(postgres, app, make_event, now,
+                                                             change) -> None:
+    """PostgreSQL reads before it locks: under the lock, the write refuses a case that is no
+    longer what was read, and the full way decides it."""
+    event = make_event(confirm_email=True, capacity=5, starts_at=now + timedelta(days=5))
+    token = _request(event, now, "Ada Lovelace", "ada@analytical.example", "VP Engineering",
+                     Seniority.VP)
+    later = now + timedelta(minutes=1)
+    planned = _plan(event, token, later)
+    if change.startswith("link used"):
+        used = _confirm(event, token, later, express_lane=False)
+        if change.endswith("moved"):  # the address is no longer registered here: the link is
+            db.session.get(Registration, used.registration_id).event_id = make_event().id
+            db.session.commit()
+    elif change == "address registered by hand":
+        with database.write_transaction(db.session):
+            registrations.admit(db.session, actor=None, now=later, slug=event.slug,
+                                secret_key=SECRET, applicant=registrations.Applicant(
+                                    "Ada Lovelace", "ADA@analytical.example", "Analytical",
+                                    "VP Engineering", Seniority.VP))
+    else:
+        changes = {
+            "review every signup": {"approval_mode": ApprovalMode.REVIEW_ALL},
+            "closed": {"registration_deadline": later - timedelta(seconds=1)},
+            "moved a day": {"starts_at": event.starts_at + timedelta(days=1),
+                            "ends_at": event.ends_at + timedelta(days=1)},
+            "level raised": {"minimum_level": Seniority.C_LEVEL},
+            "room balance": {"company_cap": 1},
+        }[change]
+        for name, value in changes.items():
+            setattr(event, name, value)
+        db.session.commit()
+    before = (_count(Registration), _count(OutboxMessage), _count(SignupRequest, confirmed=True))
+    assert _settle(planned) is None
+    assert (_count(Registration), _count(OutboxMessage),
+            _count(SignupRequest, confirmed=True)) == before
+
+
+def test_the_lock_decides_the_seat_from_the_room_as_it_stands(postgres, app, make_event,
+                                                               now) -> None:
+    """Read while a seat was free, locked once others took it: the waiting list's next place,
+    and the message says so."""
+    event = make_event(confirm_email=True, capacity=1, starts_at=now + timedelta(days=5))
+    later = now + timedelta(minutes=1)
+    links = [_request(event, now, *leader) for leader in LEADERS]
+    planned = _plan(event, links[0], later)
+    assert _confirm(event, links[1], later, express_lane=True)  # the last seat
+    assert _confirm(event, links[2], later, express_lane=False)  # the first waiting place
+    admitted = _settle(planned)
+    assert admitted == express.Admitted(planned.registration_id, S.WAITLISTED)
+    person = db.session.get(Registration, admitted.registration_id)
+    assert (person.status, person.queue_position, person.confirmed_at) == (S.WAITLISTED, 2, None)
+    assert registrations.by_token(
+        db.session, registrations.manage_token(SECRET, person)).id == person.id
+    (message,) = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.registration_id == person.id)).all()
+    assert (message.kind, message.payload) == ("waitlisted", {"status": "waitlisted"})

@@ -13,6 +13,7 @@ cannot be opened). ``ping`` is the readiness probe's trivial query.
 
 from __future__ import annotations
 
+import copy
 import fcntl
 import logging
 import os
@@ -153,7 +154,7 @@ class Prepared:
     def _for(self, dialect: Dialect) -> _Made:
         made = self._made.get(dialect)
         if made is None:
-            compiled = self.statement.compile(dialect=dialect)
+            compiled = self.statement.compile(dialect=_numbered(dialect))
             if "POSTCOMPILE" in compiled.string:
                 raise RuntimeError("Prepared takes statements without expanding parameters")
             columns = self.statement.exported_columns
@@ -224,28 +225,22 @@ class Prepared:
         return self._processed(self._for(dialect), found)
 
     def _run(self, engine: Engine, made: _Made, values: dict[str, Any]) -> list[Any]:
-        """Run on a connection from the pool (autocommit on PostgreSQL); return the raw rows."""
+        """Run on a connection from the pool (SQLite in memory); return the raw rows."""
         dialect = engine.dialect
         params = _params(made, values)
-        autocommit = dialect.name == "postgresql"
         error_class = dialect.loaded_dbapi.Error
         try:
             pooled = engine.raw_connection()
         except error_class as error:
             raise _wrapped(dialect, made.sql, error, invalidated=True) from error
         try:
-            driver = pooled.driver_connection
             try:
-                if autocommit:
-                    driver.autocommit = True  # type: ignore[union-attr]
                 cursor = pooled.cursor()
                 try:
                     cursor.execute(made.sql, params)
                     found = cursor.fetchall()
                 finally:
                     cursor.close()
-                if autocommit:
-                    driver.autocommit = False  # type: ignore[union-attr]
             except error_class as error:
                 lost = dialect.is_disconnect(error, pooled.dbapi_connection, None)
                 pooled.invalidate(error)  # its state is unknown: the pool makes a new one
@@ -265,6 +260,22 @@ class Prepared:
 
 
 _MEMO_ENTRIES = 1024  # rows kept per reading connection (then all are forgotten at once)
+_NUMBERED: weakref.WeakKeyDictionary[Dialect, Dialect] = weakref.WeakKeyDictionary()
+
+
+def _numbered(dialect: Dialect) -> Dialect:
+    """Return ``dialect`` as it compiles for the own connections: on PostgreSQL, parameters
+    numbered as the server takes them ($1, $2: psycopg's ``RawCursor``), so the driver does
+    not parse each statement's text again on every run (it keeps parsed only statements of
+    at most 4 KiB and 50 parameters); elsewhere ``dialect`` itself."""
+    if dialect.name != "postgresql":
+        return dialect
+    numbered = _NUMBERED.get(dialect)
+    if numbered is None:
+        numbered = _NUMBERED[dialect] = copy.copy(dialect)
+        numbered.paramstyle = "numeric_dollar"
+        numbered.positional = True
+    return numbered
 
 
 def _params(made: _Made, values: dict[str, Any]) -> Any:
@@ -294,6 +305,8 @@ class _Own:
         self.sqlite = engine.dialect.name == "sqlite"
         if not self.sqlite:
             self.connection.autocommit = True  # transactions are begun by hand
+            # Statements come numbered ($1, $2: ``_numbered``) and go to the server as they are.
+            self.connection.cursor_factory = engine.dialect.loaded_dbapi.RawCursor
         self.pid = os.getpid()
         self.closed = False
         _opened(engine).add(self)

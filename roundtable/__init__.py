@@ -64,10 +64,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_kept_answers(app)
     register_security_headers(app)
     register_proxy(app)  # the outermost layer: what follows sees the client's address
     register_commands(app)
     return app
+
+
+def register_kept_answers(app: Flask) -> None:
+    """Answer plain GETs of kept calendar files ahead of Flask (``web/kept.py``)."""
+    from roundtable.web.kept import KeptCalendars
+
+    app.wsgi_app = KeptCalendars(app, app.wsgi_app)  # type: ignore[method-assign]
 
 
 def register_proxy(app: Flask) -> None:

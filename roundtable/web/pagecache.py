@@ -21,8 +21,9 @@ from functools import cached_property, lru_cache
 from threading import Lock
 from typing import TypeVar
 
-from flask import current_app, g, request, session
+from flask import Flask, current_app, g, request, session
 from werkzeug.http import http_date
+from werkzeug.utils import get_content_type
 from werkzeug.wrappers import Response
 
 from roundtable.web.cookies import csrf_token
@@ -80,12 +81,16 @@ class Recent(MutableMapping[K, V]):
         return len(self._items)
 
 
-def _bodies() -> Recent[Hashable, Body]:
-    """Return this app's rendered bodies (one store per app and process)."""
-    found: Recent[Hashable, Body] | None = current_app.extensions.get("roundtable_bodies")
+def bodies_of(app: Flask) -> Recent[Hashable, Body]:
+    """Return ``app``'s rendered bodies (one store per app and process)."""
+    found: Recent[Hashable, Body] | None = app.extensions.get("roundtable_bodies")
     if found is None:
-        found = current_app.extensions["roundtable_bodies"] = Recent(CAPACITY)
+        found = app.extensions.setdefault("roundtable_bodies", Recent(CAPACITY))
     return found
+
+
+def _bodies() -> Recent[Hashable, Body]:
+    return bodies_of(current_app)
 
 
 def _body(key: Hashable, make: Callable[[], bytes]) -> Body:
@@ -133,19 +138,40 @@ def conditional(key: Hashable, make: Callable[[], bytes], mimetype: str, *,
         body = Body(make(), "")
     else:
         body = _body(key, make)
-    sent = dict(headers or {})
-    if last_modified is not None:
-        sent["Last-Modified"] = _http_date(last_modified)
+    sent = _headers(body, headers, last_modified)
     if not body.etag:
         return Response(body.data, mimetype=mimetype, headers=sent)
-    sent["ETag"] = f'"{body.etag}"'
-    sent["Cache-Control"] = "no-cache"  # keep it, but ask every time
     # Only the ETag decides: a Last-Modified has a resolution of one second.
     if "HTTP_IF_NONE_MATCH" in request.environ and request.if_none_match.contains_weak(
             body.etag):
         sent.pop("Content-Disposition", None)
         return Response(status=304, headers=sent)
     return Response(body.data, mimetype=mimetype, headers=sent)
+
+
+def _headers(body: Body, headers: dict[str, str] | None, last_modified: datetime | None
+             ) -> dict[str, str]:
+    sent = dict(headers or {})
+    if last_modified is not None:
+        sent["Last-Modified"] = _http_date(last_modified)
+    if body.etag:
+        sent["ETag"] = f'"{body.etag}"'
+        sent["Cache-Control"] = "no-cache"  # keep it, but ask every time
+    return sent
+
+
+def kept(bodies: Recent[Hashable, Body], key: Hashable, mimetype: str, *,
+         headers: dict[str, str] | None = None, last_modified: datetime | None = None
+         ) -> tuple[list[tuple[str, str]], bytes] | None:
+    """Return the headers and body ``conditional`` answers a plain GET with, if ``key``'s body
+    is kept in ``bodies`` (for ``web/kept.py``, outside any request context); else None."""
+    body = bodies.get(key)
+    if body is None:
+        return None
+    sent = list(_headers(body, headers, last_modified).items())
+    sent += [("Content-Type", get_content_type(mimetype, "utf-8")),
+             ("Content-Length", str(len(body.data)))]
+    return sent, body.data
 
 
 @lru_cache(maxsize=CAPACITY)

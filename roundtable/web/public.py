@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -258,21 +259,40 @@ def cached_calendar(key: str, shown: list[listings.Shown], filename: str,
         )
 
     return pagecache.conditional(
-        (key, base_url, tuple(s.revision for s in shown)), make, "text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        last_modified=last_modified,
+        calendar_key(key, base_url, shown), make, CALENDAR_TYPE,
+        headers=calendar_headers(filename), last_modified=last_modified,
     )
+
+
+CALENDAR_TYPE = "text/calendar"
+
+
+def calendar_key(key: str, base_url: str, shown: list[listings.Shown]) -> Hashable:
+    """Return what a public calendar is kept under: what it is made from."""
+    return (key, base_url, tuple(s.revision for s in shown))
+
+
+def calendar_headers(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}
 
 
 @bp.get("/events/<slug>.ics")
 def download_event(slug: str) -> Response:
-    """Return the public calendar file of one published or cancelled event."""
+    """Return the public calendar file of one published or cancelled event.
+
+    Once made, a plain GET of it is answered ahead of Flask (``web/kept.py``), from the same
+    key, with the same bytes and headers.
+    """
     shown = listings.by_slug(db.engine, slug, utcnow(), figures=False)
     return cached_calendar("event.ics", [shown], f"{slug}.ics", last_modified=shown.last_change)
 
 
-@bp.get("/calendar.ics")
+FEED_PATH, FEED_FILE = "/calendar.ics", "roundtable.ics"
+
+
+@bp.get(FEED_PATH)
 def subscribe_feed() -> Response:
-    """Return the feed of all upcoming published roundtables (webcal-friendly)."""
+    """Return the feed of all upcoming published roundtables (webcal-friendly); once made, a
+    plain GET of it is answered ahead of Flask (``web/kept.py``)."""
     shown = listings.all_upcoming(db.engine, utcnow())
-    return cached_calendar("feed.ics", shown, "roundtable.ics", "Roundtable: upcoming roundtables")
+    return cached_calendar("feed.ics", shown, FEED_FILE, "Roundtable: upcoming roundtables")

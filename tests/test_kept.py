@@ -103,3 +103,15 @@ def test_anything_but_a_plain_get_of_a_kept_calendar_goes_to_flask(make_app, mak
     assert len(seen) == 1, "Flask answered it"
     expected = {"if-none-match": 304, "untrusted host": 400, "unknown slug": 404}.get(case, 200)
     assert response.status_code == expected
+
+
+def test_with_rate_limits_on_both_ways_answer_alike(make_app, make_event) -> None:
+    """The production default (limits on, none on calendars): Flask adds no header either."""
+    app = make_app(RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    with app.app_context():
+        path = f"/events/{make_event().slug}.ics"
+    with _flask_requests(app) as seen:
+        made, kept = client.get(path), client.get(path)
+    assert seen == [path]
+    assert _answer(kept) == _answer(made)

@@ -260,7 +260,6 @@ class Prepared:
 
 
 _MEMO_ENTRIES = 1024  # rows kept per reading connection (then all are forgotten at once)
-_NUMBERED: weakref.WeakKeyDictionary[Dialect, Dialect] = weakref.WeakKeyDictionary()
 
 
 def _numbered(dialect: Dialect) -> Dialect:
@@ -270,11 +269,14 @@ def _numbered(dialect: Dialect) -> Dialect:
     at most 4 KiB and 50 parameters); elsewhere ``dialect`` itself."""
     if dialect.name != "postgresql":
         return dialect
-    numbered = _NUMBERED.get(dialect)
+    numbered: Dialect | None = getattr(dialect, "_roundtable_numbered", None)
     if numbered is None:
-        numbered = _NUMBERED[dialect] = copy.copy(dialect)
+        numbered = copy.copy(dialect)
         numbered.paramstyle = "numeric_dollar"
         numbered.positional = True
+        # Its own quoting, which no longer doubles a "%" (the driver does not parse the text).
+        numbered.identifier_preparer = numbered.preparer(numbered)
+        dialect._roundtable_numbered = numbered  # type: ignore[attr-defined]
     return numbered
 
 
@@ -348,6 +350,9 @@ class _Own:
             lost = engine.dialect.is_disconnect(error, self.connection, None)
             self.forget(engine)  # its state is unknown: the next use opens another
             raise _wrapped(engine.dialect, sql, error, invalidated=lost) from error
+        except BaseException:
+            self.forget(engine)  # interrupted (a worker's timeout): its state is unknown too
+            raise
 
     def run_all(self, engine: Engine, statements: list[tuple[str, Any]]) -> list[list[Any]]:
         """Run statements in order and return the rows of each: on PostgreSQL in one round trip
@@ -370,6 +375,11 @@ class _Own:
             lost = engine.dialect.is_disconnect(error, self.connection, None)
             self.forget(engine)
             raise _wrapped(engine.dialect, sql, error, invalidated=lost) from error
+        except BaseException:
+            # Interrupted within the pipeline: BEGIN and a lock may have run; closing the
+            # connection ends that transaction, where a ROLLBACK would not be sent.
+            self.forget(engine)
+            raise
 
     def forget(self, engine: Engine) -> None:
         """Close the connection; the next use opens another."""
@@ -510,8 +520,10 @@ class Writing:
         """Run ``statements`` in order (one round trip on PostgreSQL); return each one's rows.
 
         The first ones sent also begin the transaction; a connection found lost then (the
-        server restarted since it was opened) is replaced and they are sent once more: nothing
-        was done on it. With ``commit`` the transaction ends with them.
+        server restarted since it was opened) is replaced and they are sent once more. With
+        ``commit`` the transaction ends with them: a connection lost after the server ran the
+        COMMIT makes the second sending find that done (the express lane's write statement
+        then writes nothing, and the full way shows the earlier outcome).
         """
         dialect = self.engine.dialect
         batch = [prepared.bound(dialect, values) for prepared, values in statements]
@@ -569,7 +581,9 @@ def own_write_transaction(engine: Engine) -> Iterator[Writing]:
     the writers' queue, then BEGIN IMMEDIATE; on PostgreSQL the connection's lock timeout bounds
     every wait. Commits when the block ends (if it has not), rolls back on any exception.
     """
-    begin = "BEGIN IMMEDIATE" if engine.dialect.name == "sqlite" else "BEGIN"
+    # The express lane's write statement must see what committed before its lock was granted.
+    begin = ("BEGIN IMMEDIATE" if engine.dialect.name == "sqlite"
+             else "BEGIN ISOLATION LEVEL READ COMMITTED")
     with _writers_queue(engine):
         writing = Writing(engine, begin)
         try:

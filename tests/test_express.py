@@ -171,6 +171,7 @@ def _settle(planned: express.Plan) -> express.Admitted | None:
 
 @pytest.mark.parametrize("change", [
     "link used", "link used, its registration moved", "address registered by hand",
+    "signed up again, another title",
     "review every signup", "closed", "moved a day", "level raised", "room balance",
 ])
 def test_a_change_between_reading_and_locking_writes_nothing(postgres, app, make_event, now,
@@ -187,6 +188,9 @@ def test_a_change_between_reading_and_locking_writes_nothing(postgres, app, make
         if change.endswith("moved"):  # the address is no longer registered here: the link is
             db.session.get(Registration, used.registration_id).event_id = make_event().id
             db.session.commit()
+    elif change == "signed up again, another title":  # the waiting signup is rewritten
+        assert _request(event, later, "Ada Lovelace", "ada@analytical.example",
+                        "Engineering Manager", Seniority.MANAGER) == token
     elif change == "address registered by hand":
         with database.write_transaction(db.session):
             registrations.admit(db.session, actor=None, now=later, slug=event.slug,
@@ -230,3 +234,34 @@ def test_the_lock_decides_the_seat_from_the_room_as_it_stands(postgres, app, mak
     (message,) = db.session.scalars(select(OutboxMessage).where(
         OutboxMessage.registration_id == person.id)).all()
     assert (message.kind, message.payload) == ("waitlisted", {"status": "waitlisted"})
+
+
+def test_an_interrupted_confirmation_leaves_the_event_unlocked(postgres, app, make_event, now,
+                                                                monkeypatch) -> None:
+    """Stopped inside the pipeline (a worker's timeout) after BEGIN and the lock were sent: the
+    connection is closed, which ends the transaction, so no other confirmation waits on it."""
+    import psycopg
+
+    event = make_event(confirm_email=True)
+    token = _request(event, now, "Ada Lovelace", "ada@analytical.example", "VP Engineering",
+                     Seniority.VP)
+    writer = database._Writer.of(db.engine)
+    made = []
+    real = writer.connection.cursor
+
+    def cursor(*args: Any, **kwargs: Any) -> Any:
+        made.append(real(*args, **kwargs))
+        if len(made) == 4:  # the read before; then BEGIN, the lock, and here the write
+            raise KeyboardInterrupt
+        return made[-1]
+
+    monkeypatch.setattr(writer.connection, "cursor", cursor)
+    with pytest.raises(KeyboardInterrupt):
+        express.confirm(db.engine, token=token, slug=event.slug, now=now, secret_key=SECRET)
+    assert writer.closed
+    url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True) as other:
+        assert other.execute("SELECT id FROM event WHERE id = %s FOR UPDATE NOWAIT",
+                             (event.id,)).fetchall() == [(event.id,)]
+    assert express.confirm(db.engine, token=token, slug=event.slug, now=now,
+                           secret_key=SECRET) is not None

@@ -76,12 +76,12 @@ def test_a_kept_calendar_follows_every_change_of_its_event(client, app, make_eve
 
 @pytest.mark.parametrize("case", [
     "query", "head", "if-none-match", "untrusted host", "unknown slug", "mounted below the root",
-    "application-wide rate limit",
+    "application-wide rate limit", "meta rate limit",
 ])
 def test_anything_but_a_plain_get_of_a_kept_calendar_goes_to_flask(make_app, make_event,
                                                                    case) -> None:
-    app = make_app(**({"RATELIMIT_DEFAULT": "1000 per minute"}
-                      if case == "application-wide rate limit" else {}))
+    app = make_app(**{"application-wide rate limit": {"RATELIMIT_APPLICATION": "1000/minute"},
+                      "meta rate limit": {"RATELIMIT_META": "1000/hour"}}.get(case, {}))
     client = app.test_client()
     with app.app_context():
         event = make_event()
@@ -96,6 +96,7 @@ def test_anything_but_a_plain_get_of_a_kept_calendar_goes_to_flask(make_app, mak
         "unknown slug": dict(path="/events/no-such-roundtable.ics"),
         "mounted below the root": dict(path=path, environ_overrides={"SCRIPT_NAME": "/app"}),
         "application-wide rate limit": dict(path=path),
+        "meta rate limit": dict(path=path),
     }[case]
     method = asked.pop("method", "GET")
     with _flask_requests(app) as seen:

@@ -223,6 +223,23 @@ def test_a_prepared_read_leaves_the_pool_transactional_and_raises_as_sqlalchemy(
     assert count.rows(engine, {}) == [(1,)]  # the pool still serves
 
 
+def test_a_prepared_statement_says_what_it_says_with_percent_signs_and_repeated_values(
+    app, make_event
+) -> None:
+    """Compiled for the driver as it is sent (numbered, not parsed again on PostgreSQL): a
+    modulo, a literal "%" and one value used twice come out as written."""
+    from sqlalchemy import bindparam, literal_column
+
+    from roundtable.domain.models import Event
+
+    event = make_event(title="Half 50% off")
+    db.session.commit()
+    read = database.Prepared(select(
+        (Event.id % 2).label("parity"), literal_column("'50%'").label("share"), Event.title,
+    ).where(Event.id == bindparam("id"), Event.id >= bindparam("id")))
+    assert read.rows(db.engine, {"id": event.id}) == [(event.id % 2, "50%", "Half 50% off")]
+
+
 def test_a_read_outlives_its_lost_connection(postgres, app, make_event) -> None:
     """The page reads' own connection, lost (a server restart ends it), is replaced at once."""
     from sqlalchemy import bindparam

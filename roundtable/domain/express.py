@@ -144,6 +144,7 @@ _STANDING = (
         Registration.email_key == SignupRequest.email_key,
     ).limit(1).correlate(SignupRequest).scalar_subquery().label("existing"),
 )
+_STANDING_INDEX = {name: i for i, name in enumerate(select(*_STANDING).selected_columns.keys())}
 # SQLite, read under the lock: the signup, where its address stands and the waiting list's end.
 _SIGNUP_STANDING = Prepared(select(
     *_STANDING,
@@ -319,6 +320,9 @@ def admit(writing: Writing, token_hash: str, *, slug: str, now: datetime, secret
 # the lock, the write and the COMMIT go in one round trip, so the lock is held for the server's
 # work only: the write statement decides, in SQL and under the lock, a seat or the waiting list
 # and writes nothing unless the case is still as it was read.
+# What the registration copies from the signup, and when its link expires.
+_SIGNUP_COPIED = ("name", "email", "email_key", "company", "job_title", "seniority",
+                  "discussion_topic", "expires_at")
 _GUARDED = ("slug", "status", "starts_at", "registration_deadline", "approval_mode",
             "review_no_shows", "company_cap", "minimum_level", "sequence")
 # The link's signup and its event as they stand, whether its address is registered already,
@@ -344,7 +348,11 @@ DECISION = select(
     *[_EVENT_TABLE.c[name].is_not_distinct_from(
         bindparam("was_" + name, type_=_EVENT_TABLE.c[name].type)) for name in _GUARDED],
     exists().where(_SIGNUP.c.id == bindparam("s_id"), _SIGNUP.c.event_id == _EVENT_ID,
-                   _SIGNUP.c.confirmed_at.is_(None), _SIGNUP.c.registration_id.is_(None)),
+                   _SIGNUP.c.confirmed_at.is_(None), _SIGNUP.c.registration_id.is_(None),
+                   # A second signup of the address rewrites the waiting one (signups.request)
+                   *[_SIGNUP.c[name].is_not_distinct_from(
+                       bindparam("was_s_" + name, type_=_SIGNUP.c[name].type))
+                     for name in _SIGNUP_COPIED]),
     ~exists().where(_REGISTRATION.c.event_id == _EVENT_ID,
                     _REGISTRATION.c.email_key == bindparam("r_email_key")),
 )
@@ -419,6 +427,7 @@ def plan(writing: Writing, token_hash: str, *, slug: str, now: datetime, secret_
     values: dict[str, Any] = {
         "event_id": signup[1], "s_id": signup[0],
         **{f"was_{name}": value for name, value in zip(_GUARDED, event, strict=True)},
+        **{f"was_s_{name}": signup[_STANDING_INDEX[name]] for name in _SIGNUP_COPIED},
         **{f"r_{name}": value for name, value in seat.registration.items()
            if name not in _CHOSEN},
         **{f"r_seated_{name}": seat.registration[name] for name in _CHOSEN},

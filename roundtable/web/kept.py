@@ -9,7 +9,8 @@ answers a plain GET of a kept calendar itself, after the same checks:
 - only ``GET /events/<slug>.ics`` or ``GET /calendar.ics``, with no query, no
   ``If-None-Match`` (Flask answers the conditional ones) and the app mounted at the root;
 - the Host must be one of ``TRUSTED_HOSTS`` (Flask answers 400 otherwise);
-- no application-wide rate limit is configured (Flask-Limiter would count the request);
+- no application-wide, default or meta rate limit is configured (Flask-Limiter would count or
+  refuse the request);
 - the events are read as the view reads them (``listings.by_slug`` or ``all_upcoming``: kept
   rows, or one query), and only a body already kept under the same key is sent, with the
   view's headers, byte for byte.
@@ -42,7 +43,8 @@ if TYPE_CHECKING:
 
 _EVENT_ICS = re.compile(r"/events/([a-z0-9]+(?:-[a-z0-9]+)*)\.ics")
 # Settings under which Flask does more for this request than the layer would.
-_FLASK_DOES_MORE = ("SERVER_NAME", "RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION")
+_FLASK_DOES_MORE = ("SERVER_NAME", "RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION",
+                    "RATELIMIT_META")
 
 
 class KeptCalendars:

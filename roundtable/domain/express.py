@@ -320,6 +320,7 @@ def admit(writing: Writing, token_hash: str, *, slug: str, now: datetime, secret
 # the lock, the write and the COMMIT go in one round trip, so the lock is held for the server's
 # work only: the write statement decides, in SQL and under the lock, a seat or the waiting list
 # and writes nothing unless the case is still as it was read.
+
 # What the registration copies from the signup, and when its link expires.
 _SIGNUP_COPIED = ("name", "email", "email_key", "company", "job_title", "seniority",
                   "discussion_topic", "expires_at")
@@ -406,7 +407,7 @@ def plan(writing: Writing, token_hash: str, *, slug: str, now: datetime, secret_
          ) -> Plan | None:
     """PostgreSQL: read the link's signup and event, before the transaction begins; return the
     write of the plain case (seated or waiting, whichever the lock finds), or None."""
-    ((found), ) = writing.before([(_BEFORE, {"hash": token_hash})])
+    (found,) = writing.before([(_BEFORE, {"hash": token_hash})])
     if not found:
         return None
     row = found[0]
@@ -420,10 +421,9 @@ def plan(writing: Writing, token_hash: str, *, slug: str, now: datetime, secret_
     details = _details(signup, verdict)
     written = utcnow()
     link = tokens.hash_token(tokens.derive(secret_key, next_id, details["manage_salt"]))
-    both = {placed: _placed(details, placed, registration_id=next_id, manage_token_hash=link,
-                            place=None, sequence=sequence, now=now, written=written)
-            for placed in (S.CONFIRMED, S.WAITLISTED)}
-    seat, wait = both[S.CONFIRMED], both[S.WAITLISTED]
+    seat, wait = (_placed(details, placed, registration_id=next_id, manage_token_hash=link,
+                          place=None, sequence=sequence, now=now, written=written)
+                  for placed in (S.CONFIRMED, S.WAITLISTED))  # the place: decided in SQL
     values: dict[str, Any] = {
         "event_id": signup[1], "s_id": signup[0],
         **{f"was_{name}": value for name, value in zip(_GUARDED, event, strict=True)},
